@@ -1,0 +1,263 @@
+package io.holmes;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One capture, as written beside its files in {@code <type>.<stamp>.json} and handed to every
+ * {@link ProfileReporter}. Immutable.
+ */
+public final class DumpEvent {
+
+    private final String id;
+    private final DumpType type;
+    private final Reason reason;
+    private final int current;
+    private final int average;
+    private final Rule rule;
+    private final List<Integer> window;
+    private final Instant start;
+    private final Instant end;
+    private final List<Path> files;
+    private final String host;
+    private final long pid;
+    private final String jvm;
+    private final Map<String, String> details;
+
+    private DumpEvent(Builder b) {
+        this.id = Objects.requireNonNull(b.id, "id");
+        this.type = Objects.requireNonNull(b.type, "type");
+        this.reason = Objects.requireNonNull(b.reason, "reason");
+        this.current = b.current;
+        this.average = b.average;
+        this.rule = b.rule;
+        this.window = List.copyOf(b.window);
+        this.start = Objects.requireNonNull(b.start, "start");
+        this.end = b.end == null ? b.start : b.end;
+        this.files = List.copyOf(b.files);
+        this.host = b.host == null ? "" : b.host;
+        this.pid = b.pid;
+        this.jvm = b.jvm == null ? "" : b.jvm;
+        this.details = Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this event's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.type = type;
+        b.reason = reason;
+        b.current = current;
+        b.average = average;
+        b.rule = rule;
+        b.window.addAll(window);
+        b.start = start;
+        b.end = end;
+        b.files.addAll(files);
+        b.host = host;
+        b.pid = pid;
+        b.jvm = jvm;
+        b.details.putAll(details);
+        return b;
+    }
+
+    /** Unique id of this event; the file stamp is in {@link #files()}. */
+    public String id() {
+        return id;
+    }
+
+    public DumpType type() {
+        return type;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The reading that fired the rule (for a manual capture: the latest reading, or -1 if none yet). */
+    public int current() {
+        return current;
+    }
+
+    /** Integer mean of {@link #window()}, the average {@link #current()} was compared with (0 when empty). */
+    public int average() {
+        return average;
+    }
+
+    /** The rule that fired, as it was configured at that moment; {@code null} for a manual capture. */
+    public Rule rule() {
+        return rule;
+    }
+
+    /** The previous readings of this metric, oldest first, that {@link #average()} was computed from. */
+    public List<Integer> window() {
+        return window;
+    }
+
+    /** When the capture started. */
+    public Instant start() {
+        return start;
+    }
+
+    /** When the capture's files were complete. */
+    public Instant end() {
+        return end;
+    }
+
+    public Duration duration() {
+        return Duration.between(start, end);
+    }
+
+    /** Every file written for this event, the event's own {@code .json} last. */
+    public List<Path> files() {
+        return files;
+    }
+
+    /** Host name of the machine that captured the event. */
+    public String host() {
+        return host;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    /** The JVM that was profiled: vendor, name and version. */
+    public String jvm() {
+        return jvm;
+    }
+
+    /** Facts specific to the capture (for example how many threads a thread dump holds), in insertion order. */
+    public Map<String, String> details() {
+        return details;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DumpEvent && ((DumpEvent) o).id.equals(id);
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "DumpEvent{id=" + id + ", type=" + type + ", reason=" + reason + ", current=" + current
+                + ", average=" + average + ", start=" + start + ", end=" + end + ", files=" + files + '}';
+    }
+
+    /** Builds a {@link DumpEvent}; Holmes builds its own, reporters' tests build theirs. */
+    public static final class Builder {
+        private String id;
+        private DumpType type;
+        private Reason reason;
+        private int current = -1;
+        private int average;
+        private Rule rule;
+        private final List<Integer> window = new ArrayList<>();
+        private Instant start;
+        private Instant end;
+        private final List<Path> files = new ArrayList<>();
+        private String host;
+        private long pid;
+        private String jvm;
+        private final Map<String, String> details = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder type(DumpType type) {
+            this.type = type;
+            return this;
+        }
+
+        public Builder reason(Reason reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        public Builder current(int current) {
+            this.current = current;
+            return this;
+        }
+
+        public Builder average(int average) {
+            this.average = average;
+            return this;
+        }
+
+        public Builder rule(Rule rule) {
+            this.rule = rule;
+            return this;
+        }
+
+        public Builder window(List<Integer> window) {
+            this.window.clear();
+            this.window.addAll(window);
+            return this;
+        }
+
+        public Builder start(Instant start) {
+            this.start = start;
+            return this;
+        }
+
+        public Builder end(Instant end) {
+            this.end = end;
+            return this;
+        }
+
+        public Builder files(List<Path> files) {
+            this.files.clear();
+            this.files.addAll(files);
+            return this;
+        }
+
+        public Builder addFile(Path file) {
+            this.files.add(Objects.requireNonNull(file, "file"));
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder pid(long pid) {
+            this.pid = pid;
+            return this;
+        }
+
+        public Builder jvm(String jvm) {
+            this.jvm = jvm;
+            return this;
+        }
+
+        public Builder detail(String key, String value) {
+            this.details.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public DumpEvent build() {
+            return new DumpEvent(this);
+        }
+    }
+}

@@ -1,0 +1,637 @@
+package io.holmes;
+
+import io.holmes.capture.CaptureRequest;
+import io.holmes.capture.CaptureService;
+import io.holmes.capture.Capturer;
+import io.holmes.capture.ThreadDumpCapturer;
+import io.holmes.collect.CpuQuota;
+import io.holmes.collect.JvmProcessProbe;
+import io.holmes.collect.ProcessProbe;
+import io.holmes.decide.Detector;
+import io.holmes.decide.MetricState;
+import io.holmes.decide.RuleBook;
+import io.holmes.decide.TriggerSink;
+import io.holmes.internal.DaemonThreads;
+import io.holmes.internal.OnceLogger;
+import io.holmes.report.ReporterDispatcher;
+import io.holmes.write.DiskBudget;
+import io.holmes.write.DumpDirectory;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An anomaly-triggered profiler for this JVM. Every collect interval Holmes reads process CPU %, heap % and
+ * the live thread count, compares each reading with the average of the previous ten, and when a configured
+ * {@link Rule} fires it captures evidence into the dump directory and hands the event to the reporters.
+ *
+ * <pre>{@code
+ * Holmes holmes = Holmes.builder()
+ *     .collectInterval(Duration.ofSeconds(1))
+ *     .threadDump(200, 100, 5000, 200 * 5000, Duration.ofMinutes(1))
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
+ * <p>Threads: collection runs on {@code holmes-collector} and never waits for a capture; captures run on
+ * {@code holmes-capture}; reporters on {@code holmes-reporter}. All are daemons, and none lets an exception
+ * reach the application. Every method here is thread-safe.
+ */
+public final class Holmes implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Holmes.class);
+
+    /** The shortest collect interval accepted. */
+    public static final Duration MIN_COLLECT_INTERVAL = Duration.ofMillis(10);
+
+    private final double cpuCores;
+    private final long memoryLimit;
+    private final Duration samplingTime;
+    private final List<ProfileReporter> reporters;
+    private final int reporterQueueCapacity;
+    private final Duration closeTimeout;
+    private final RuleBook rules;
+    private final DumpDirectory dumpDirectory;
+    private final ProcessProbe probe;
+    private final LongSupplier nanoTime;
+    private final Clock clock;
+    private final OnceLogger readingWarnings = new OnceLogger(LOG);
+    private final AtomicLong droppedReports = new AtomicLong();
+    private final AtomicLong failedReports = new AtomicLong();
+    private final AtomicLong deliveredReports = new AtomicLong();
+
+    private final Object lifecycle = new Object();
+    private volatile Duration collectInterval;
+    private volatile Run run;
+    private boolean closed;
+
+    private Holmes(Builder b, double cpuCores, long memoryLimit, Map<DumpType, Rule> rules) {
+        this.cpuCores = cpuCores;
+        this.memoryLimit = memoryLimit;
+        this.collectInterval = b.collectInterval;
+        this.samplingTime = b.samplingTime;
+        this.reporters = List.copyOf(b.reporters);
+        this.reporterQueueCapacity = b.reporterQueueCapacity;
+        this.closeTimeout = b.closeTimeout;
+        this.nanoTime = b.nanoTime;
+        this.clock = b.clock;
+        this.rules = new RuleBook(rules.values(), b.configured, b.cpuMax);
+        this.dumpDirectory = new DumpDirectory(b.dumpPath, new DiskBudget(b.maxEvents, b.maxBytes), b.clock);
+        this.probe = b.probe != null ? b.probe : new JvmProcessProbe(cpuCores, memoryLimit, b.nanoTime);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts sampling. Idempotent: a running Holmes is left as it is. A start after {@link #stop()} warms up again. */
+    public Holmes start() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("Holmes is closed; build a new instance to start again");
+            }
+            if (run == null) {
+                run = new Run();
+                LOG.info("Holmes started: interval {}, cpuCores {}, memoryLimit {} bytes, rules {}, dumps in {}",
+                        collectInterval, cpuCores, memoryLimit, enabledRules(), dumpDirectory.directory());
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Stops sampling and aborts a running capture; {@link #start()} may follow, and begins with an empty window.
+     * Returns within about the close timeout, whatever the reporters do.
+     */
+    public void stop() {
+        Run stopping;
+        synchronized (lifecycle) {
+            stopping = run;
+            run = null;
+        }
+        if (stopping != null) {
+            stopping.stop();
+            LOG.info("Holmes stopped");
+        }
+    }
+
+    /** Stops for good and releases Holmes' threads. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            closed = true;
+        }
+        stop();
+    }
+
+    public boolean isRunning() {
+        return run != null;
+    }
+
+    /**
+     * Captures {@code type} now, without a rule and without touching cooldowns. The future completes with the
+     * event once all of its files are on disk, or fails (Holmes not running, capture queue full, capture failed);
+     * it never throws.
+     */
+    public CompletableFuture<DumpEvent> dump(DumpType type) {
+        CompletableFuture<DumpEvent> result = new CompletableFuture<>();
+        if (type == null) {
+            result.completeExceptionally(new IllegalArgumentException("dump type must not be null"));
+            return result;
+        }
+        Run current = run;
+        if (current == null) {
+            result.completeExceptionally(new IllegalStateException("Holmes is not running: call start() first"));
+            return result;
+        }
+        MetricState state = current.detector.state(type, nanoTime.getAsLong());
+        List<Integer> previous = state.window();
+        if (!previous.isEmpty() && state.latest() != ProcessProbe.NO_READING) {
+            previous = previous.subList(0, previous.size() - 1);
+        }
+        current.captures.submit(new CaptureRequest(type, Reason.MANUAL, null, state.latest(), mean(previous),
+                previous, result));
+        return result;
+    }
+
+    private static int mean(List<Integer> readings) {
+        long sum = 0;
+        for (int r : readings) {
+            sum += r;
+        }
+        return readings.isEmpty() ? 0 : (int) (sum / readings.size());
+    }
+
+    // ---- run-time configuration -------------------------------------------------------------------------
+
+    /** Turns the rule for {@code type} on: the one configured in the builder or set later, else its default. */
+    public void enable(DumpType type) {
+        rules.setEnabled(Objects.requireNonNull(type, "type"), true);
+    }
+
+    public void disable(DumpType type) {
+        rules.setEnabled(Objects.requireNonNull(type, "type"), false);
+    }
+
+    public boolean isEnabled(DumpType type) {
+        return rules.isEnabled(type);
+    }
+
+    /** The rule for {@code type} that is or would be in force. */
+    public Rule rule(DumpType type) {
+        return rules.rule(type);
+    }
+
+    /** Replaces the thresholds of {@code rule.type()} from the next reading on; does not enable or disable it. */
+    public void setRule(Rule rule) {
+        rules.setRule(Objects.requireNonNull(rule, "rule"));
+    }
+
+    public int cpuMax() {
+        return rules.cpuMax();
+    }
+
+    /** Sets the CPU % at or above which no capture starts; 0 turns the veto off. */
+    public void setCpuMax(int cpuMax) {
+        if (cpuMax < 0 || cpuMax > Rule.MAX_PERCENT) {
+            throw new IllegalArgumentException("cpuMax must be between 0 and " + Rule.MAX_PERCENT + ", but was " + cpuMax);
+        }
+        rules.setCpuMax(cpuMax);
+    }
+
+    public Duration collectInterval() {
+        return collectInterval;
+    }
+
+    /** Changes the collect interval; a running Holmes takes its next reading one new interval from now. */
+    public void setCollectInterval(Duration interval) {
+        List<String> problems = new ArrayList<>();
+        Builder.checkInterval(problems, interval);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0));
+        }
+        synchronized (lifecycle) {
+            collectInterval = interval;
+            if (run != null) {
+                run.schedule(interval);
+            }
+        }
+    }
+
+    // ---- read-only state --------------------------------------------------------------------------------
+
+    /** The latest reading, window, rule and cooldown of {@code type}; readings are -1 and windows empty when stopped. */
+    public MetricState state(DumpType type) {
+        Run current = run;
+        if (current == null) {
+            return new MetricState(type, ProcessProbe.NO_READING, 0, List.of(), rules.rule(type),
+                    rules.isEnabled(type), Duration.ZERO);
+        }
+        return current.detector.state(type, nanoTime.getAsLong());
+    }
+
+    public Path dumpPath() {
+        return dumpDirectory.directory();
+    }
+
+    public double cpuCores() {
+        return cpuCores;
+    }
+
+    public long memoryLimit() {
+        return memoryLimit;
+    }
+
+    public Duration samplingTime() {
+        return samplingTime;
+    }
+
+    /** Bytes held by Holmes' files in the dump directory after the latest capture. */
+    public long bytesOnDisk() {
+        return dumpDirectory.bytesOnDisk();
+    }
+
+    /** Events dropped because the reporter queue was full, since this instance was built. */
+    public long droppedReports() {
+        return droppedReports.get();
+    }
+
+    /** Reporter calls that threw, since this instance was built. */
+    public long failedReports() {
+        return failedReports.get();
+    }
+
+    /** Reporter calls that returned normally, since this instance was built. */
+    public long deliveredReports() {
+        return deliveredReports.get();
+    }
+
+    private List<DumpType> enabledRules() {
+        List<DumpType> on = new ArrayList<>();
+        for (DumpType type : DumpType.values()) {
+            if (rules.isEnabled(type)) {
+                on.add(type);
+            }
+        }
+        return on;
+    }
+
+    /** One read-decide pass; package-private so tests can drive ticks by hand. */
+    void tick(Run current) {
+        int cpu = read(DumpType.CPU, current);
+        int mem = read(DumpType.MEM, current);
+        int threads = read(DumpType.THREAD, current);
+        current.detector.onReadings(nanoTime.getAsLong(), cpu, mem, threads, current.sink);
+    }
+
+    Run currentRun() {
+        return run;
+    }
+
+    private int read(DumpType type, Run current) {
+        try {
+            switch (type) {
+                case CPU:
+                    return probe.cpuPercent();
+                case MEM:
+                    return probe.heapPercent();
+                default:
+                    return probe.threadCount();
+            }
+        } catch (Throwable e) {
+            readingWarnings.warn(type.name(), "Holmes could not take the {} reading; skipping it: {}", type, e.toString());
+            return ProcessProbe.NO_READING;
+        }
+    }
+
+    /** Everything that lives from one start to the next stop. */
+    final class Run {
+        final Detector detector = new Detector(rules);
+        final ReporterDispatcher dispatcher;
+        final CaptureService captures;
+        final TriggerSink sink;
+        private final ScheduledExecutorService collector;
+        private ScheduledFuture<?> ticks;
+
+        Run() {
+            probe.reset();
+            dispatcher = new ReporterDispatcher(reporters, reporterQueueCapacity, droppedReports, failedReports,
+                    deliveredReports);
+            Map<DumpType, Capturer> capturers = new EnumMap<>(DumpType.class);
+            capturers.put(DumpType.THREAD, new ThreadDumpCapturer(clock));
+            captures = new CaptureService(capturers, dumpDirectory, dispatcher::offer, clock, 8);
+            sink = (rule, reason, current, average, window) -> captures.submit(
+                    new CaptureRequest(rule.type(), reason, rule, current, average, window, new CompletableFuture<>()));
+            collector = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("holmes-collector"));
+            schedule(collectInterval);
+        }
+
+        void schedule(Duration interval) {
+            if (ticks != null) {
+                ticks.cancel(false);
+            }
+            long nanos = interval.toNanos();
+            ticks = collector.scheduleWithFixedDelay(this::safeTick, nanos, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void safeTick() {
+            try {
+                tick(this);
+            } catch (Throwable e) {
+                readingWarnings.warn("tick", "Holmes' collect tick failed; the next one will run: {}", e.toString(), e);
+            }
+        }
+
+        void stop() {
+            collector.shutdownNow();
+            long deadline = System.nanoTime() + closeTimeout.toNanos();
+            captures.shutdown(closeTimeout);
+            dispatcher.shutdown(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            try {
+                collector.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Configures a {@link Holmes}. Setters only record values; {@link #build()} checks them all and reports every
+     * problem in one {@link IllegalArgumentException}. The builder may be reused after {@code build()}.
+     */
+    public static final class Builder {
+
+        /** Defaults of rules that are enabled at run time without having been configured. */
+        static final Rule DEFAULT_CPU = Rule.cpu(30, 50, 80, Duration.ofMinutes(2));
+        static final Rule DEFAULT_MEM = Rule.mem(50, 30, 85, Duration.ofMinutes(2));
+        static final Rule DEFAULT_THREAD = Rule.thread(200, 50, 2000, 50_000, Duration.ofMinutes(2));
+
+        private Duration collectInterval = Duration.ofSeconds(5);
+        private Double cpuCores;
+        private Long memoryLimit;
+        private Path dumpPath = Path.of(System.getProperty("java.io.tmpdir"), "holmes");
+        private Duration samplingTime = Duration.ofSeconds(5);
+        private final Map<DumpType, RuleDraft> drafts = new EnumMap<>(DumpType.class);
+        private final EnumSet<DumpType> configured = EnumSet.noneOf(DumpType.class);
+        private int cpuMax;
+        private final List<ProfileReporter> reporters = new ArrayList<>();
+        private boolean nullReporter;
+        private int maxEvents = 50;
+        private long maxBytes = 256L * 1024 * 1024;
+        private int reporterQueueCapacity = 64;
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private ProcessProbe probe;
+        private LongSupplier nanoTime = System::nanoTime;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** How often to take readings; default 5 s, at least 10 ms. */
+        public Builder collectInterval(Duration interval) {
+            this.collectInterval = interval;
+            return this;
+        }
+
+        /** Denominator of the CPU %; default: the container's CPU quota, else the available processors. */
+        public Builder cpuCores(double cores) {
+            this.cpuCores = cores;
+            return this;
+        }
+
+        /** Denominator of the heap %, in bytes; default: the maximum heap ({@code -Xmx}). */
+        public Builder memoryLimit(long bytes) {
+            this.memoryLimit = bytes;
+            return this;
+        }
+
+        /** Directory for the captures; default {@code ${java.io.tmpdir}/holmes}. Created (0700) when missing. */
+        public Builder dumpPath(Path path) {
+            this.dumpPath = path;
+            return this;
+        }
+
+        /** Length of a CPU or allocation capture; default 5 s. */
+        public Builder samplingTime(Duration time) {
+            this.samplingTime = time;
+            return this;
+        }
+
+        /** Enables the CPU rule: min %, diff %, abs %, cooldown. */
+        public Builder cpuDump(int min, int diff, int abs, Duration cooldown) {
+            return rule(DumpType.CPU, min, diff, abs, 0, cooldown);
+        }
+
+        /** Enables the heap rule (percent of memoryLimit): min %, diff %, abs %, cooldown. */
+        public Builder memDump(int min, int diff, int abs, Duration cooldown) {
+            return rule(DumpType.MEM, min, diff, abs, 0, cooldown);
+        }
+
+        /** Enables the thread rule: min, diff %, abs, max (0 = no ceiling), cooldown. */
+        public Builder threadDump(int min, int diff, int abs, int max, Duration cooldown) {
+            return rule(DumpType.THREAD, min, diff, abs, max, cooldown);
+        }
+
+        private Builder rule(DumpType type, int min, int diff, int abs, int max, Duration cooldown) {
+            drafts.put(type, new RuleDraft(min, diff, abs, max, cooldown));
+            configured.add(type);
+            return this;
+        }
+
+        /** No capture of any kind while CPU % is at or above this; 0 (default) turns the veto off. */
+        public Builder cpuMax(int percent) {
+            this.cpuMax = percent;
+            return this;
+        }
+
+        /** Adds a reporter; the dump-directory writer always runs first. */
+        public Builder reporter(ProfileReporter reporter) {
+            if (reporter == null) {
+                nullReporter = true;
+            } else {
+                reporters.add(reporter);
+            }
+            return this;
+        }
+
+        /**
+         * The disk budget of the dump directory: at most {@code maxEvents} events (an event is all files sharing
+         * one {@code <type>.<stamp>}) and {@code maxBytes} bytes; the oldest events are deleted first. Default
+         * 50 events, 256 MiB.
+         */
+        public Builder dumpBudget(int maxEvents, long maxBytes) {
+            this.maxEvents = maxEvents;
+            this.maxBytes = maxBytes;
+            return this;
+        }
+
+        /** How many finished events may wait for slow reporters before the oldest is dropped; default 64. */
+        public Builder reporterQueueCapacity(int capacity) {
+            this.reporterQueueCapacity = capacity;
+            return this;
+        }
+
+        /** How long {@link Holmes#stop()} and {@link Holmes#close()} wait for captures and reporters; default 5 s. */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        Builder probe(ProcessProbe probe) {
+            this.probe = probe;
+            return this;
+        }
+
+        Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = nanoTime;
+            return this;
+        }
+
+        Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Checks every option and builds; throws {@link IllegalArgumentException} naming each bad option and value. */
+        public Holmes build() {
+            List<String> problems = new ArrayList<>();
+            checkInterval(problems, collectInterval);
+            if (cpuCores != null && (!Double.isFinite(cpuCores) || cpuCores <= 0 || cpuCores > 100_000)) {
+                problems.add("cpuCores must be a finite number above 0, but was " + cpuCores);
+            }
+            if (memoryLimit != null && memoryLimit <= 0) {
+                problems.add("memoryLimit must be a positive number of bytes, but was " + memoryLimit);
+            }
+            if (dumpPath == null) {
+                problems.add("dumpPath must not be null");
+            } else if (Files.exists(dumpPath) && !Files.isDirectory(dumpPath)) {
+                problems.add("dumpPath must be a directory, but " + dumpPath + " is a file");
+            }
+            if (samplingTime == null) {
+                problems.add("samplingTime must not be null");
+            } else if (samplingTime.compareTo(Duration.ofMillis(100)) < 0 || samplingTime.compareTo(Duration.ofMinutes(10)) > 0) {
+                problems.add("samplingTime must be between 100ms and 10m, but was " + samplingTime);
+            }
+            Map<DumpType, Rule> rules = new EnumMap<>(DumpType.class);
+            rules.put(DumpType.CPU, DEFAULT_CPU);
+            rules.put(DumpType.MEM, DEFAULT_MEM);
+            rules.put(DumpType.THREAD, DEFAULT_THREAD);
+            for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {
+                DumpType type = draft.getKey();
+                RuleDraft d = draft.getValue();
+                List<String> ruleProblems = Rule.check(Rule.optionName(type), type, d.min, d.diff, d.abs, d.max, d.cooldown);
+                if (ruleProblems.isEmpty()) {
+                    rules.put(type, new Rule(type, d.min, d.diff, d.abs, d.max, d.cooldown));
+                }
+                problems.addAll(ruleProblems);
+            }
+            if (cpuMax < 0 || cpuMax > Rule.MAX_PERCENT) {
+                problems.add("cpuMax must be between 0 and " + Rule.MAX_PERCENT + ", but was " + cpuMax);
+            }
+            if (nullReporter) {
+                problems.add("reporter must not be null");
+            }
+            if (maxEvents < 1) {
+                problems.add("dumpBudget.maxEvents must be at least 1, but was " + maxEvents);
+            }
+            if (maxBytes < 1024 * 1024) {
+                problems.add("dumpBudget.maxBytes must be at least 1048576 (1 MiB), but was " + maxBytes);
+            }
+            if (reporterQueueCapacity < 1 || reporterQueueCapacity > 100_000) {
+                problems.add("reporterQueueCapacity must be between 1 and 100000, but was " + reporterQueueCapacity);
+            }
+            if (closeTimeout == null) {
+                problems.add("closeTimeout must not be null");
+            } else if (closeTimeout.isNegative() || closeTimeout.isZero() || closeTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+                problems.add("closeTimeout must be above 0 and at most 5m, but was " + closeTimeout);
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid Holmes configuration: " + String.join("; ", problems));
+            }
+            double cores = cpuCores != null ? cpuCores : CpuQuota.defaultCores();
+            long limit = memoryLimit != null ? memoryLimit : defaultMemoryLimit();
+            return new Holmes(this, cores, limit, rules);
+        }
+
+        static void checkInterval(List<String> problems, Duration interval) {
+            if (interval == null) {
+                problems.add("collectInterval must not be null");
+            } else if (interval.compareTo(MIN_COLLECT_INTERVAL) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                problems.add("collectInterval must be between 10ms and 1h, but was " + interval);
+            }
+        }
+
+        /** The maximum heap; when the JVM reports none, the machine's (or container's) memory. */
+        private static long defaultMemoryLimit() {
+            long max = Runtime.getRuntime().maxMemory();
+            if (max > 0 && max != Long.MAX_VALUE) {
+                return max;
+            }
+            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean) {
+                long total = ((com.sun.management.OperatingSystemMXBean) os).getTotalMemorySize();
+                if (total > 0) {
+                    return total;
+                }
+            }
+            return Runtime.getRuntime().totalMemory();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("Holmes.Builder{collectInterval=").append(collectInterval)
+                    .append(", cpuCores=").append(cpuCores == null ? "auto" : cpuCores)
+                    .append(", memoryLimit=").append(memoryLimit == null ? "max heap" : memoryLimit)
+                    .append(", dumpPath=").append(dumpPath)
+                    .append(", samplingTime=").append(samplingTime);
+            for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {
+                s.append(", ").append(Rule.optionName(draft.getKey())).append('=').append(draft.getValue());
+            }
+            return s.append(", cpuMax=").append(cpuMax)
+                    .append(", reporters=").append(reporters.size())
+                    .append(", dumpBudget=").append(maxEvents).append(" events/").append(maxBytes).append(" bytes")
+                    .append(", reporterQueueCapacity=").append(reporterQueueCapacity)
+                    .append(", closeTimeout=").append(closeTimeout)
+                    .append('}').toString();
+        }
+
+        private static final class RuleDraft {
+            final int min;
+            final int diff;
+            final int abs;
+            final int max;
+            final Duration cooldown;
+
+            RuleDraft(int min, int diff, int abs, int max, Duration cooldown) {
+                this.min = min;
+                this.diff = diff;
+                this.abs = abs;
+                this.max = max;
+                this.cooldown = cooldown;
+            }
+
+            @Override
+            public String toString() {
+                return "(min=" + min + ", diff=" + diff + ", abs=" + abs + (max != 0 ? ", max=" + max : "")
+                        + ", cooldown=" + cooldown + ')';
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.holmes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The thresholds of one trigger, in the vocabulary of mosn/holmes. For each reading {@code cur}, with
+ * {@code avg} the integer mean of the previous (at most 10) readings of that metric, Holmes captures when
+ * the window is full, {@code cur >= min}, {@code max} is off or {@code cur < max}, and either
+ * {@code cur > abs} (reason {@link Reason#ABS}) or {@code cur >= avg * (100 + diff) / 100} (reason
+ * {@link Reason#DIFF}). After a capture the rule rests for {@code cooldown}.
+ *
+ * @param type     the metric the rule watches
+ * @param min      readings below this never capture
+ * @param diff     how many percent above the average a reading must be to capture
+ * @param abs      readings above this always capture (subject to min, max and cooldown)
+ * @param max      readings at or above this never capture, because a dump that large is itself a hazard;
+ *                 0 turns the ceiling off. Only thread rules have one; CPU and heap rules use 0
+ * @param cooldown how long the rule rests after it captured
+ */
+public record Rule(DumpType type, int min, int diff, int abs, int max, Duration cooldown) {
+
+    /** Upper bound for CPU and heap percentages; CPU % may pass 100 when cpuCores is set below the real count. */
+    public static final int MAX_PERCENT = 10_000;
+
+    /** Validates like {@link Holmes.Builder#build()} and throws {@link IllegalArgumentException} naming every bad value. */
+    public Rule {
+        List<String> problems = check(optionName(type), type, min, diff, abs, max, cooldown);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid Holmes rule: " + String.join("; ", problems));
+        }
+    }
+
+    /** A CPU rule: percentages of cpuCores. */
+    public static Rule cpu(int min, int diff, int abs, Duration cooldown) {
+        return new Rule(DumpType.CPU, min, diff, abs, 0, cooldown);
+    }
+
+    /** A heap rule: percentages of memoryLimit. */
+    public static Rule mem(int min, int diff, int abs, Duration cooldown) {
+        return new Rule(DumpType.MEM, min, diff, abs, 0, cooldown);
+    }
+
+    /** A thread rule: live thread counts. */
+    public static Rule thread(int min, int diff, int abs, int max, Duration cooldown) {
+        return new Rule(DumpType.THREAD, min, diff, abs, max, cooldown);
+    }
+
+    /** The builder method that sets this kind of rule, used to name options in messages. */
+    static String optionName(DumpType type) {
+        if (type == null) {
+            return "rule";
+        }
+        switch (type) {
+            case CPU:
+                return "cpuDump";
+            case MEM:
+                return "memDump";
+            default:
+                return "threadDump";
+        }
+    }
+
+    /** Every violation of the rule's ranges, each naming {@code option.field} and the bad value. */
+    static List<String> check(String option, DumpType type, int min, int diff, int abs, int max, Duration cooldown) {
+        List<String> problems = new ArrayList<>();
+        if (type == null) {
+            problems.add(option + ".type must not be null");
+            return problems;
+        }
+        int ceiling = type == DumpType.THREAD ? Integer.MAX_VALUE : MAX_PERCENT;
+        between(problems, option + ".min", min, 0, ceiling);
+        between(problems, option + ".diff", diff, 0, MAX_PERCENT);
+        between(problems, option + ".abs", abs, 0, ceiling);
+        if (min >= 0 && abs >= 0 && min > abs) {
+            problems.add(option + ".min must not be above " + option + ".abs (" + abs + "), but was " + min);
+        }
+        if (type != DumpType.THREAD && max != 0) {
+            problems.add(option + ".max is only for thread rules and must be 0, but was " + max);
+        } else if (max < 0) {
+            problems.add(option + ".max must be 0 (off) or positive, but was " + max);
+        } else if (max > 0 && max <= min) {
+            problems.add(option + ".max must be 0 (off) or above " + option + ".min (" + min + "), but was " + max);
+        }
+        if (cooldown == null) {
+            problems.add(option + ".cooldown must not be null");
+        } else if (cooldown.isNegative()) {
+            problems.add(option + ".cooldown must not be negative, but was " + cooldown);
+        }
+        return problems;
+    }
+
+    private static void between(List<String> problems, String option, int value, int low, int high) {
+        if (value < low || value > high) {
+            problems.add(option + " must be between " + low + " and " + high + ", but was " + value);
+        }
+    }
+
+    /** The cooldown in nanoseconds, saturated so that very long cooldowns never overflow. */
+    public long cooldownNanos() {
+        try {
+            return cooldown.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

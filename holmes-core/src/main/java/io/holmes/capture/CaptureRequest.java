@@ -1,0 +1,28 @@
+package io.holmes.capture;
+
+import io.holmes.DumpEvent;
+import io.holmes.DumpType;
+import io.holmes.Reason;
+import io.holmes.Rule;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A capture asked for by a rule or by {@link io.holmes.Holmes#dump(DumpType)}, with the readings that
+ * explain it. {@code result} completes once the event's files are all on disk, or exceptionally.
+ *
+ * @param type    what to capture
+ * @param reason  why
+ * @param rule    the rule that fired, {@code null} for a manual capture
+ * @param current the reading that fired it
+ * @param average integer mean of {@code window}
+ * @param window  the previous readings, oldest first
+ * @param result  completed with the event
+ */
+public record CaptureRequest(DumpType type, Reason reason, Rule rule, int current, int average,
+                             List<Integer> window, CompletableFuture<DumpEvent> result) {
+
+    public CaptureRequest {
+        window = List.copyOf(window);
+    }
+}

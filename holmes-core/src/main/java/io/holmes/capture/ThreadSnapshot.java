@@ -1,0 +1,66 @@
+package io.holmes.capture;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every live platform thread at one moment: stack, state, locks and CPU time so far. The raw material of
+ * both thread-dump files.
+ *
+ * @param time       when the snapshot was taken
+ * @param threads    the threads, in the JVM's order
+ * @param deadlocked ids of threads caught in a deadlock (empty when none)
+ */
+public record ThreadSnapshot(Instant time, List<Entry> threads, long[] deadlocked) {
+
+    /**
+     * One thread.
+     *
+     * @param info     its stack, state and locks
+     * @param cpuNanos CPU time it has used since it started, or -1 when the JVM does not measure it
+     */
+    public record Entry(ThreadInfo info, long cpuNanos) {
+    }
+
+    /** Takes a snapshot of this JVM's threads, with locked monitors and synchronizers where the JVM supports them. */
+    public static ThreadSnapshot take(Instant time) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean monitors = mx.isObjectMonitorUsageSupported();
+        boolean synchronizers = mx.isSynchronizerUsageSupported();
+        ThreadInfo[] infos = mx.dumpAllThreads(monitors, synchronizers);
+        long[] cpu = cpuTimes(mx, infos);
+        List<Entry> entries = new ArrayList<>(infos.length);
+        for (int i = 0; i < infos.length; i++) {
+            if (infos[i] != null) {
+                entries.add(new Entry(infos[i], cpu[i]));
+            }
+        }
+        long[] deadlocked = synchronizers ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
+        return new ThreadSnapshot(time, List.copyOf(entries), deadlocked == null ? new long[0] : deadlocked);
+    }
+
+    private static long[] cpuTimes(ThreadMXBean mx, ThreadInfo[] infos) {
+        long[] cpu = new long[infos.length];
+        java.util.Arrays.fill(cpu, -1);
+        if (!mx.isThreadCpuTimeSupported() || !mx.isThreadCpuTimeEnabled()) {
+            return cpu;
+        }
+        long[] ids = new long[infos.length];
+        for (int i = 0; i < infos.length; i++) {
+            ids[i] = infos[i] == null ? -1 : infos[i].getThreadId();
+        }
+        if (mx instanceof com.sun.management.ThreadMXBean) {
+            long[] bulk = ((com.sun.management.ThreadMXBean) mx).getThreadCpuTime(ids);
+            System.arraycopy(bulk, 0, cpu, 0, Math.min(bulk.length, cpu.length));
+        } else {
+            for (int i = 0; i < ids.length; i++) {
+                cpu[i] = ids[i] < 0 ? -1 : mx.getThreadCpuTime(ids[i]);
+            }
+        }
+        return cpu;
+    }
+}

@@ -1,0 +1,58 @@
+package io.holmes.write;
+
+import io.holmes.DumpEvent;
+import io.holmes.Rule;
+import io.holmes.internal.JsonWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The {@code <type>.<stamp>.json} document written beside every capture. Files are named relative to it. */
+public final class EventJson {
+
+    private EventJson() {
+    }
+
+    public static String toJson(DumpEvent event) {
+        JsonWriter json = new JsonWriter().beginObject()
+                .field("id", event.id())
+                .field("type", event.type().fileTag())
+                .field("reason", event.reason().name())
+                .field("current", event.current())
+                .field("average", event.average());
+        Rule rule = event.rule();
+        json.name("rule");
+        if (rule == null) {
+            json.nullValue();
+        } else {
+            json.beginObject()
+                    .field("min", rule.min())
+                    .field("diff", rule.diff())
+                    .field("abs", rule.abs())
+                    .field("max", rule.max())
+                    .field("cooldownMillis", rule.cooldown().toMillis())
+                    .endObject();
+        }
+        json.name("window").beginArray();
+        for (int reading : event.window()) {
+            json.value(reading);
+        }
+        json.endArray()
+                .field("start", event.start().toString())
+                .field("end", event.end().toString())
+                .field("durationMillis", event.duration().toMillis())
+                .field("host", event.host())
+                .field("pid", event.pid())
+                .field("jvm", event.jvm());
+        json.name("files").beginArray();
+        for (Path file : event.files()) {
+            json.value(file.getFileName().toString());
+        }
+        json.endArray();
+        json.name("details").beginObject();
+        for (Map.Entry<String, String> detail : event.details().entrySet()) {
+            json.field(detail.getKey(), detail.getValue());
+        }
+        json.endObject();
+        return json.endObject().toString();
+    }
+}

@@ -1,0 +1,142 @@
+package io.holmes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuilderValidationTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void defaultsBuild() {
+        Holmes holmes = Holmes.builder().dumpPath(tmp).build();
+        assertThat(holmes.collectInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(holmes.samplingTime()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(holmes.cpuCores()).isGreaterThan(0).isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(holmes.memoryLimit()).isEqualTo(Runtime.getRuntime().maxMemory());
+        assertThat(holmes.cpuMax()).isZero();
+        for (DumpType type : DumpType.values()) {
+            assertThat(holmes.isEnabled(type)).as("%s enabled by default", type).isFalse();
+        }
+        assertThat(holmes.isRunning()).isFalse();
+    }
+
+    @Test
+    void defaultDumpPathIsHolmesUnderTheTempDir() {
+        assertThat(Holmes.builder().build().dumpPath())
+                .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "holmes").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void configuringARuleEnablesIt() {
+        Holmes holmes = Holmes.builder().dumpPath(tmp)
+                .threadDump(200, 100, 5000, 200 * 5000, Duration.ofMinutes(1))
+                .build();
+        assertThat(holmes.isEnabled(DumpType.THREAD)).isTrue();
+        assertThat(holmes.isEnabled(DumpType.CPU)).isFalse();
+        assertThat(holmes.rule(DumpType.THREAD)).isEqualTo(Rule.thread(200, 100, 5000, 1_000_000, Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void everyViolationIsReportedTogether_namingOptionAndValue() {
+        Path file = tmp.resolve("not-a-dir");
+        Holmes.Builder builder = Holmes.builder()
+                .collectInterval(Duration.ZERO)
+                .cpuCores(Double.NaN)
+                .memoryLimit(-1)
+                .dumpPath(file)
+                .samplingTime(Duration.ofMillis(-5))
+                .cpuDump(-5, 100, 150, Duration.ofMinutes(1))
+                .memDump(90, 100, 80, Duration.ofSeconds(-1))
+                .threadDump(200, -1, 5000, 100, Duration.ofMinutes(1))
+                .cpuMax(-3)
+                .reporter(null)
+                .dumpBudget(0, 10)
+                .reporterQueueCapacity(0)
+                .closeTimeout(Duration.ZERO);
+        try {
+            Files.writeString(file, "x");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("collectInterval must be between 10ms and 1h, but was PT0S")
+                .hasMessageContaining("cpuCores must be a finite number above 0, but was NaN")
+                .hasMessageContaining("memoryLimit must be a positive number of bytes, but was -1")
+                .hasMessageContaining("dumpPath must be a directory, but " + file + " is a file")
+                .hasMessageContaining("samplingTime must be between 100ms and 10m, but was PT-0.005S")
+                .hasMessageContaining("cpuDump.min must be between 0 and 10000, but was -5")
+                .hasMessageContaining("memDump.min must not be above memDump.abs (80), but was 90")
+                .hasMessageContaining("memDump.cooldown must not be negative, but was PT-1S")
+                .hasMessageContaining("threadDump.diff must be between 0 and 10000, but was -1")
+                .hasMessageContaining("threadDump.max must be 0 (off) or above threadDump.min (200), but was 100")
+                .hasMessageContaining("cpuMax must be between 0 and 10000, but was -3")
+                .hasMessageContaining("reporter must not be null")
+                .hasMessageContaining("dumpBudget.maxEvents must be at least 1, but was 0")
+                .hasMessageContaining("dumpBudget.maxBytes must be at least 1048576 (1 MiB), but was 10")
+                .hasMessageContaining("reporterQueueCapacity must be between 1 and 100000, but was 0")
+                .hasMessageContaining("closeTimeout must be above 0 and at most 5m, but was PT0S");
+    }
+
+    @Test
+    void zeroAndNegativeCoresAreRejected() {
+        assertThatThrownBy(() -> Holmes.builder().cpuCores(0).build())
+                .hasMessageContaining("cpuCores must be a finite number above 0, but was 0.0");
+        assertThatThrownBy(() -> Holmes.builder().cpuCores(Double.POSITIVE_INFINITY).build())
+                .hasMessageContaining("cpuCores must be a finite number above 0, but was Infinity");
+    }
+
+    @Test
+    void intervalBelowTenMillisIsRejected_tenIsAccepted() {
+        assertThatThrownBy(() -> Holmes.builder().collectInterval(Duration.ofMillis(9)).build())
+                .hasMessageContaining("collectInterval must be between 10ms and 1h, but was PT0.009S");
+        assertThat(Holmes.builder().dumpPath(tmp).collectInterval(Duration.ofMillis(10)).build().collectInterval())
+                .isEqualTo(Duration.ofMillis(10));
+    }
+
+    @Test
+    void nullsAreNamed() {
+        assertThatThrownBy(() -> Holmes.builder().collectInterval(null).dumpPath(null)
+                .cpuDump(1, 1, 1, null).build())
+                .hasMessageContaining("collectInterval must not be null")
+                .hasMessageContaining("dumpPath must not be null")
+                .hasMessageContaining("cpuDump.cooldown must not be null");
+    }
+
+    @Test
+    void builderIsReusableAndShowsWhatWasSet() {
+        Holmes.Builder builder = Holmes.builder().dumpPath(tmp).cpuDump(20, 100, 150, Duration.ofMinutes(2));
+        Holmes first = builder.build();
+        Holmes second = builder.collectInterval(Duration.ofSeconds(1)).build();
+        assertThat(first.collectInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(second.collectInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(builder.toString()).contains("collectInterval=PT1S", "cpuDump=(min=20, diff=100, abs=150, cooldown=PT2M)");
+    }
+
+    @Test
+    void rulesValidateThemselvesToo() {
+        assertThatThrownBy(() -> Rule.cpu(10, 10, 20_000, Duration.ZERO))
+                .hasMessageContaining("cpuDump.abs must be between 0 and 10000, but was 20000");
+        assertThatThrownBy(() -> new Rule(DumpType.CPU, 10, 10, 20, 50, Duration.ZERO))
+                .hasMessageContaining("cpuDump.max is only for thread rules and must be 0, but was 50");
+    }
+
+    @Test
+    void runTimeSettersValidate() {
+        Holmes holmes = Holmes.builder().dumpPath(tmp).build();
+        assertThatThrownBy(() -> holmes.setCollectInterval(Duration.ofMillis(1)))
+                .hasMessageContaining("collectInterval must be between 10ms and 1h, but was PT0.001S");
+        assertThatThrownBy(() -> holmes.setCpuMax(10_001))
+                .hasMessageContaining("cpuMax must be between 0 and 10000, but was 10001");
+        holmes.setCpuMax(90);
+        assertThat(holmes.cpuMax()).isEqualTo(90);
+    }
+}
