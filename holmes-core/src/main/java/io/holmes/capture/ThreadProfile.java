@@ -58,8 +58,8 @@ public final class ThreadProfile {
     private final List<String> stringTable = new ArrayList<>();
     private final Map<String, Long> functionIds = new HashMap<>();
     private final Map<String, Long> locationIds = new HashMap<>();
-    private final Proto functions = new Proto(4096);
-    private final Proto locations = new Proto(4096);
+    private final List<Proto> functions = new ArrayList<>();
+    private final List<Proto> locations = new ArrayList<>();
 
     private ThreadProfile() {
         string("");
@@ -98,8 +98,12 @@ public final class ThreadProfile {
                     .field(LABEL_STR, string(t.getThreadState().name())));
             profile.field(PROFILE_SAMPLE, sample);
         }
-        profile.writeBytes(locations.buffer(), 0, locations.size());
-        profile.writeBytes(functions.buffer(), 0, functions.size());
+        for (Proto location : locations) {
+            profile.field(PROFILE_LOCATION, location);
+        }
+        for (Proto function : functions) {
+            profile.field(PROFILE_FUNCTION, function);
+        }
         profile.field(PROFILE_TIME_NANOS, snapshot.time().getEpochSecond() * 1_000_000_000L + snapshot.time().getNano());
         profile.field(PROFILE_DURATION_NANOS, 0L);
         profile.field(PROFILE_PERIOD_TYPE, valueType("threads", "count"));
@@ -127,7 +131,7 @@ public final class ThreadProfile {
         long newId = locationIds.size() + 1L;
         locationIds.put(key, newId);
         Proto lineProto = new Proto(16).field(LINE_FUNCTION_ID, function(function, file)).field(LINE_LINE, (long) line);
-        locations.field(PROFILE_LOCATION, new Proto(32).field(LOCATION_ID, newId).field(LOCATION_LINE, lineProto));
+        locations.add(new Proto(32).field(LOCATION_ID, newId).field(LOCATION_LINE, lineProto));
         return newId;
     }
 
@@ -140,7 +144,7 @@ public final class ThreadProfile {
         long newId = functionIds.size() + 1L;
         functionIds.put(key, newId);
         int nameIndex = string(name);
-        functions.field(PROFILE_FUNCTION, new Proto(32).field(FUNCTION_ID, newId).field(FUNCTION_NAME, nameIndex)
+        functions.add(new Proto(32).field(FUNCTION_ID, newId).field(FUNCTION_NAME, nameIndex)
                 .field(FUNCTION_SYSTEM_NAME, nameIndex).field(FUNCTION_FILENAME, string(file)));
         return newId;
     }

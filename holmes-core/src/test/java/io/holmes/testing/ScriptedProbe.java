@@ -10,6 +10,7 @@ public final class ScriptedProbe implements ProcessProbe {
     public volatile int threads;
     public volatile RuntimeException heapFailure;
     public volatile int resets;
+    public final java.util.concurrent.atomic.AtomicInteger cpuReads = new java.util.concurrent.atomic.AtomicInteger();
 
     public ScriptedProbe set(int cpu, int heap, int threads) {
         this.cpu = cpu;
@@ -25,6 +26,7 @@ public final class ScriptedProbe implements ProcessProbe {
 
     @Override
     public int cpuPercent() {
+        cpuReads.incrementAndGet();
         return cpu;
     }
 

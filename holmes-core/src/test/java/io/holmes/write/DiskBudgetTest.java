@@ -1,0 +1,45 @@
+package io.holmes.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DiskBudgetTest {
+
+    private static StoredEvent event(String stamp, long bytes) {
+        return new StoredEvent("thread", stamp, List.of(Path.of("thread." + stamp + ".json")), bytes);
+    }
+
+    @Test
+    void withinBudgetNothingIsEvicted() {
+        assertThat(new DiskBudget(3, 1000).evictions(List.of(event("20260101-000000.000", 100)))).isEmpty();
+    }
+
+    @Test
+    void countLimitEvictsOldestFirstWhateverTheInputOrder() {
+        StoredEvent a = event("20260101-000000.000", 1);
+        StoredEvent b = event("20260101-000000.001", 1);
+        StoredEvent c = event("20260102-000000.000", 1);
+        StoredEvent d = event("20260103-000000.000", 1);
+        assertThat(new DiskBudget(2, 1000).evictions(List.of(d, b, c, a))).containsExactly(a, b);
+    }
+
+    @Test
+    void byteLimitEvictsUntilTheRestFits() {
+        StoredEvent a = event("20260101-000000.000", 400);
+        StoredEvent b = event("20260101-000000.001", 400);
+        StoredEvent c = event("20260101-000000.002", 400);
+        assertThat(new DiskBudget(10, 900).evictions(List.of(a, b, c))).containsExactly(a);
+        assertThat(new DiskBudget(10, 800).evictions(List.of(a, b, c))).containsExactly(a);
+        assertThat(new DiskBudget(10, 799).evictions(List.of(a, b, c))).containsExactly(a, b);
+    }
+
+    @Test
+    void theNewestEventIsKeptEvenAloneOverTheLimit() {
+        StoredEvent a = event("20260101-000000.000", 10);
+        StoredEvent huge = event("20260101-000000.001", 5000);
+        assertThat(new DiskBudget(10, 1000).evictions(List.of(a, huge))).containsExactly(a);
+    }
+}
