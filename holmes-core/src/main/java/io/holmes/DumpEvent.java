@@ -23,6 +23,7 @@ public final class DumpEvent {
     private final int average;
     private final Rule rule;
     private final List<Integer> window;
+    private final List<Integer> readingsDuring;
     private final Instant start;
     private final Instant end;
     private final List<Path> files;
@@ -39,6 +40,7 @@ public final class DumpEvent {
         this.average = b.average;
         this.rule = b.rule;
         this.window = List.copyOf(b.window);
+        this.readingsDuring = List.copyOf(b.readingsDuring);
         this.start = Objects.requireNonNull(b.start, "start");
         this.end = b.end == null ? b.start : b.end;
         this.files = List.copyOf(b.files);
@@ -62,6 +64,7 @@ public final class DumpEvent {
         b.average = average;
         b.rule = rule;
         b.window.addAll(window);
+        b.readingsDuring.addAll(readingsDuring);
         b.start = start;
         b.end = end;
         b.files.addAll(files);
@@ -103,6 +106,14 @@ public final class DumpEvent {
     /** The previous readings of this metric, oldest first, that {@link #average()} was computed from. */
     public List<Integer> window() {
         return window;
+    }
+
+    /**
+     * Readings of this event's metric taken while the capture ran, oldest first: whether the spike lasted.
+     * Empty for captures shorter than the collect interval.
+     */
+    public List<Integer> readingsDuring() {
+        return readingsDuring;
     }
 
     /** When the capture started. */
@@ -168,6 +179,7 @@ public final class DumpEvent {
         private int average;
         private Rule rule;
         private final List<Integer> window = new ArrayList<>();
+        private final List<Integer> readingsDuring = new ArrayList<>();
         private Instant start;
         private Instant end;
         private final List<Path> files = new ArrayList<>();
@@ -212,6 +224,12 @@ public final class DumpEvent {
         public Builder window(List<Integer> window) {
             this.window.clear();
             this.window.addAll(window);
+            return this;
+        }
+
+        public Builder readingsDuring(List<Integer> readings) {
+            this.readingsDuring.clear();
+            this.readingsDuring.addAll(readings);
             return this;
         }
 

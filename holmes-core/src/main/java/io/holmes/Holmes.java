@@ -3,16 +3,19 @@ package io.holmes;
 import io.holmes.capture.CaptureRequest;
 import io.holmes.capture.CaptureService;
 import io.holmes.capture.Capturer;
+import io.holmes.capture.ProfileCapturer;
 import io.holmes.capture.ThreadDumpCapturer;
 import io.holmes.collect.CpuQuota;
 import io.holmes.collect.JvmProcessProbe;
 import io.holmes.collect.ProcessProbe;
+import io.holmes.collect.ReadingLog;
 import io.holmes.decide.Detector;
 import io.holmes.decide.MetricState;
 import io.holmes.decide.RuleBook;
 import io.holmes.decide.TriggerSink;
 import io.holmes.internal.DaemonThreads;
 import io.holmes.internal.OnceLogger;
+import io.holmes.profiler.AsyncProfilerOwner;
 import io.holmes.report.ReporterDispatcher;
 import io.holmes.write.DiskBudget;
 import io.holmes.write.DumpDirectory;
@@ -64,6 +67,7 @@ public final class Holmes implements AutoCloseable {
     private final double cpuCores;
     private final long memoryLimit;
     private final Duration samplingTime;
+    private final ProfileCapturer.Settings profiling;
     private final List<ProfileReporter> reporters;
     private final int reporterQueueCapacity;
     private final Duration closeTimeout;
@@ -87,6 +91,8 @@ public final class Holmes implements AutoCloseable {
         this.memoryLimit = memoryLimit;
         this.collectInterval = b.collectInterval;
         this.samplingTime = b.samplingTime;
+        this.profiling = new ProfileCapturer.Settings(b.samplingTime, b.cpuSamplingInterval, b.allocSamplingInterval,
+                b.heapDump);
         this.reporters = List.copyOf(b.reporters);
         this.reporterQueueCapacity = b.reporterQueueCapacity;
         this.closeTimeout = b.closeTimeout;
@@ -298,7 +304,13 @@ public final class Holmes implements AutoCloseable {
         int cpu = read(DumpType.CPU, current);
         int mem = read(DumpType.MEM, current);
         int threads = read(DumpType.THREAD, current);
+        current.readings.append(cpu, mem, threads);
         current.detector.onReadings(nanoTime.getAsLong(), cpu, mem, threads, current.sink);
+        if (!current.fired.isEmpty()) {
+            // Triggers of one tick go together, so that a CPU and a MEM capture can share one profiling session.
+            current.captures.submitAll(List.copyOf(current.fired));
+            current.fired.clear();
+        }
     }
 
     Run currentRun() {
@@ -324,6 +336,10 @@ public final class Holmes implements AutoCloseable {
     /** Everything that lives from one start to the next stop. */
     final class Run {
         final Detector detector = new Detector(rules);
+        /** Enough ticks to cover a capture of the longest sampling time at a 1 s interval. */
+        final ReadingLog readings = new ReadingLog(1024);
+        /** Triggers of the tick in progress; touched only by the collector thread. */
+        final List<CaptureRequest> fired = new ArrayList<>(DumpType.values().length);
         final ReporterDispatcher dispatcher;
         final CaptureService captures;
         final TriggerSink sink;
@@ -336,8 +352,11 @@ public final class Holmes implements AutoCloseable {
                     deliveredReports);
             Map<DumpType, Capturer> capturers = new EnumMap<>(DumpType.class);
             capturers.put(DumpType.THREAD, new ThreadDumpCapturer(clock));
-            captures = new CaptureService(capturers, dumpDirectory, dispatcher::offer, clock, 8);
-            sink = (rule, reason, current, average, window) -> captures.submit(
+            ProfileCapturer profiles = new ProfileCapturer(AsyncProfilerOwner.shared(), profiling);
+            capturers.put(DumpType.CPU, profiles);
+            capturers.put(DumpType.MEM, profiles);
+            captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8);
+            sink = (rule, reason, current, average, window) -> fired.add(
                     new CaptureRequest(rule.type(), reason, rule, current, average, window, new CompletableFuture<>()));
             collector = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("holmes-collector"));
             schedule(collectInterval);
@@ -388,6 +407,9 @@ public final class Holmes implements AutoCloseable {
         private Long memoryLimit;
         private Path dumpPath = Path.of(System.getProperty("java.io.tmpdir"), "holmes");
         private Duration samplingTime = Duration.ofSeconds(5);
+        private Duration cpuSamplingInterval = Duration.ofMillis(10);
+        private long allocSamplingInterval = 512 * 1024;
+        private boolean heapDump;
         private final Map<DumpType, RuleDraft> drafts = new EnumMap<>(DumpType.class);
         private final EnumSet<DumpType> configured = EnumSet.noneOf(DumpType.class);
         private int cpuMax;
@@ -431,6 +453,31 @@ public final class Holmes implements AutoCloseable {
         /** Length of a CPU or allocation capture; default 5 s. */
         public Builder samplingTime(Duration time) {
             this.samplingTime = time;
+            return this;
+        }
+
+        /** CPU time between two CPU samples of a thread during a CPU capture; default 10 ms, 1 ms to 1 s. */
+        public Builder cpuSamplingInterval(Duration interval) {
+            this.cpuSamplingInterval = interval;
+            return this;
+        }
+
+        /**
+         * Bytes allocated between two allocation samples during a MEM capture with async-profiler; default 512 KiB,
+         * 1 KiB to 1 GiB. (The JDK Flight Recorder fallback samples at most 1000 allocations a second instead.)
+         */
+        public Builder allocSamplingInterval(long bytes) {
+            this.allocSamplingInterval = bytes;
+            return this;
+        }
+
+        /**
+         * Whether MEM captures also write an {@code .hprof} heap dump; default {@code false}. A heap dump pauses the
+         * JVM for as long as it takes to write the live heap, is as large as the heap, and holds every secret in it;
+         * it follows the same owner-only permissions and disk budget as every other file.
+         */
+        public Builder heapDump(boolean enabled) {
+            this.heapDump = enabled;
             return this;
         }
 
@@ -523,11 +570,23 @@ public final class Holmes implements AutoCloseable {
                 problems.add("dumpPath must not be null");
             } else if (Files.exists(dumpPath) && !Files.isDirectory(dumpPath)) {
                 problems.add("dumpPath must be a directory, but " + dumpPath + " is a file");
+            } else if (dumpPath.toAbsolutePath().toString().indexOf(',') >= 0) {
+                problems.add("dumpPath must not contain ',' (async-profiler's argument separator), but was " + dumpPath);
             }
             if (samplingTime == null) {
                 problems.add("samplingTime must not be null");
             } else if (samplingTime.compareTo(Duration.ofMillis(100)) < 0 || samplingTime.compareTo(Duration.ofMinutes(10)) > 0) {
                 problems.add("samplingTime must be between 100ms and 10m, but was " + samplingTime);
+            }
+            if (cpuSamplingInterval == null) {
+                problems.add("cpuSamplingInterval must not be null");
+            } else if (cpuSamplingInterval.compareTo(Duration.ofMillis(1)) < 0
+                    || cpuSamplingInterval.compareTo(Duration.ofSeconds(1)) > 0) {
+                problems.add("cpuSamplingInterval must be between 1ms and 1s, but was " + cpuSamplingInterval);
+            }
+            if (allocSamplingInterval < 1024 || allocSamplingInterval > 1024L * 1024 * 1024) {
+                problems.add("allocSamplingInterval must be between 1024 and 1073741824 bytes, but was "
+                        + allocSamplingInterval);
             }
             Map<DumpType, Rule> rules = new EnumMap<>(DumpType.class);
             rules.put(DumpType.CPU, DEFAULT_CPU);
@@ -600,7 +659,10 @@ public final class Holmes implements AutoCloseable {
                     .append(", cpuCores=").append(cpuCores == null ? "auto" : cpuCores)
                     .append(", memoryLimit=").append(memoryLimit == null ? "max heap" : memoryLimit)
                     .append(", dumpPath=").append(dumpPath)
-                    .append(", samplingTime=").append(samplingTime);
+                    .append(", samplingTime=").append(samplingTime)
+                    .append(", cpuSamplingInterval=").append(cpuSamplingInterval)
+                    .append(", allocSamplingInterval=").append(allocSamplingInterval)
+                    .append(", heapDump=").append(heapDump);
             for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {
                 s.append(", ").append(Rule.optionName(draft.getKey())).append('=').append(draft.getValue());
             }

@@ -2,6 +2,7 @@ package io.holmes.capture;
 
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
+import io.holmes.collect.ReadingLog;
 import io.holmes.internal.DaemonThreads;
 import io.holmes.internal.HostInfo;
 import io.holmes.internal.OnceLogger;
@@ -9,7 +10,10 @@ import io.holmes.write.DumpDirectory;
 import io.holmes.write.PendingEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs captures on one named daemon thread, one at a time, behind a small bounded queue: a request that
  * finds the queue full fails at once instead of piling up. Each capture reserves its file stamp, lets
- * its {@link Capturer} write the files, has the {@link DumpDirectory} write the event JSON and hold the
+ * its {@link Capturer} write the files, records the readings taken meanwhile, has the {@link DumpDirectory} write the event JSON and hold the
  * budget, completes the request's future, and only then hands the event on to the reporters. A capture
  * that fails leaves no file behind and fails its future; the thread goes on with the next one.
  */
@@ -35,22 +39,26 @@ public final class CaptureService {
 
     private final Map<DumpType, Capturer> capturers;
     private final DumpDirectory directory;
+    private final ReadingLog readings;
     private final Consumer<DumpEvent> onEvent;
     private final Clock clock;
     private final ThreadPoolExecutor executor;
     private final OnceLogger warnings = new OnceLogger(LOG);
 
     /**
-     * @param capturers     one per type that can be captured
+     * @param capturers     one per type that can be captured; types mapped to the same instance are captured
+     *                      together when they are asked for together
      * @param directory     where files go
+     * @param readings      the collector's recent readings, for what happened during a capture
      * @param onEvent       receives each complete event (the reporter queue); must not block
      * @param clock         wall time of events
      * @param queueCapacity how many captures may wait behind the running one
      */
-    public CaptureService(Map<DumpType, Capturer> capturers, DumpDirectory directory, Consumer<DumpEvent> onEvent,
-                          Clock clock, int queueCapacity) {
+    public CaptureService(Map<DumpType, Capturer> capturers, DumpDirectory directory, ReadingLog readings,
+                          Consumer<DumpEvent> onEvent, Clock clock, int queueCapacity) {
         this.capturers = new EnumMap<>(capturers);
         this.directory = directory;
+        this.readings = readings;
         this.onEvent = onEvent;
         this.clock = clock;
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -59,13 +67,43 @@ public final class CaptureService {
 
     /** Queues a capture; never blocks. The request's future fails if the queue is full or the service stopped. */
     public void submit(CaptureRequest request) {
+        submitAll(List.of(request));
+    }
+
+    /**
+     * Queues requests made at the same moment. Those served by the same {@link Capturer} (a CPU and a MEM
+     * trigger of one tick) run as one capture; the others queue one by one. Never blocks.
+     */
+    public void submitAll(List<CaptureRequest> requests) {
+        Map<Capturer, List<CaptureRequest>> groups = new LinkedHashMap<>();
+        List<CaptureRequest> unserved = new ArrayList<>();
+        for (CaptureRequest request : requests) {
+            Capturer capturer = capturers.get(request.type());
+            if (capturer == null) {
+                unserved.add(request);
+            } else {
+                groups.computeIfAbsent(capturer, c -> new ArrayList<>()).add(request);
+            }
+        }
+        for (CaptureRequest request : unserved) {
+            fail(List.of(request), new IllegalStateException(
+                    "no capturer is available for " + request.type() + " captures"));
+        }
+        for (Map.Entry<Capturer, List<CaptureRequest>> group : groups.entrySet()) {
+            enqueue(group.getKey(), group.getValue());
+        }
+    }
+
+    private void enqueue(Capturer capturer, List<CaptureRequest> group) {
         try {
-            executor.execute(new Job(request));
+            executor.execute(new Job(capturer, group));
         } catch (RejectedExecutionException e) {
             String why = executor.isShutdown() ? "Holmes is stopping" : "the capture queue is full";
-            warnings.warn("rejected", "Holmes skipped a {} capture ({}): {}", request.type(), request.reason(), why);
-            request.result().completeExceptionally(new RejectedExecutionException(
-                    "Holmes skipped a " + request.type() + " capture: " + why));
+            for (CaptureRequest request : group) {
+                warnings.warn("rejected", "Holmes skipped a {} capture ({}): {}", request.type(), request.reason(), why);
+                request.result().completeExceptionally(new RejectedExecutionException(
+                        "Holmes skipped a " + request.type() + " capture: " + why));
+            }
         }
     }
 
@@ -77,7 +115,9 @@ public final class CaptureService {
         List<Runnable> queued = executor.shutdownNow();
         for (Runnable job : queued) {
             if (job instanceof Job) {
-                ((Job) job).request.result().completeExceptionally(new CancellationException("Holmes stopped"));
+                for (CaptureRequest request : ((Job) job).group) {
+                    request.result().completeExceptionally(new CancellationException("Holmes stopped"));
+                }
             }
         }
         try {
@@ -90,69 +130,93 @@ public final class CaptureService {
         }
     }
 
-    private void run(CaptureRequest request) {
-        Capturer capturer = capturers.get(request.type());
-        if (capturer == null) {
-            fail(request, new IllegalStateException("no capturer is available for " + request.type() + " captures"));
-            return;
-        }
-        PendingEvent pending = null;
+    private void run(Capturer capturer, List<CaptureRequest> group) {
+        List<Capture> captures = new ArrayList<>(group.size());
         try {
-            pending = directory.begin(request.type());
             HostInfo host = HostInfo.get();
-            DumpEvent.Builder event = DumpEvent.builder()
-                    .id(UUID.randomUUID().toString())
-                    .type(request.type())
-                    .reason(request.reason())
-                    .rule(request.rule())
-                    .current(request.current())
-                    .average(request.average())
-                    .window(request.window())
-                    .start(clock.instant())
-                    .host(host.host())
-                    .pid(host.pid())
-                    .jvm(host.jvm());
-            capturer.capture(request, pending, event);
+            for (CaptureRequest request : group) {
+                PendingEvent pending = directory.begin(request.type());
+                captures.add(new Capture(request, pending, DumpEvent.builder()
+                        .id(UUID.randomUUID().toString())
+                        .type(request.type())
+                        .reason(request.reason())
+                        .rule(request.rule())
+                        .current(request.current())
+                        .average(request.average())
+                        .window(request.window())
+                        .start(clock.instant())
+                        .host(host.host())
+                        .pid(host.pid())
+                        .jvm(host.jvm())));
+            }
+            long mark = readings.mark();
+            capturer.capture(captures);
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("Holmes stopped during the capture");
             }
-            DumpEvent done = event.files(pending.files()).addFile(pending.path("json")).end(clock.instant()).build();
-            directory.report(done);
-            warnings.clear("failed-" + request.type());
-            LOG.info("Holmes captured {} ({}: current {}, average {}) in {} ms: {}", done.type(), done.reason(),
-                    done.current(), done.average(), done.duration().toMillis(), done.files());
-            request.result().complete(done);
-            onEvent.accept(done);
+            Instant end = clock.instant();
+            List<DumpEvent> done = new ArrayList<>(captures.size());
+            for (Capture capture : captures) {
+                PendingEvent files = capture.files();
+                files.discardScratch();
+                DumpEvent event = capture.event()
+                        .readingsDuring(readings.since(mark, capture.request().type()))
+                        .files(files.files())
+                        .addFile(files.path("json"))
+                        .end(end)
+                        .build();
+                directory.report(event);
+                done.add(event);
+            }
+            for (int i = 0; i < done.size(); i++) {
+                DumpEvent event = done.get(i);
+                warnings.clear("failed-" + event.type());
+                LOG.info("Holmes captured {} ({}: current {}, average {}) in {} ms: {}", event.type(), event.reason(),
+                        event.current(), event.average(), event.duration().toMillis(), event.files());
+                group.get(i).result().complete(event);
+                onEvent.accept(event);
+            }
         } catch (Throwable e) {
-            if (pending != null) {
-                pending.abort();
+            for (Capture capture : captures) {
+                capture.files().abort();
             }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            fail(request, e);
+            fail(group, e);
         }
     }
 
-    private void fail(CaptureRequest request, Throwable e) {
-        warnings.warn("failed-" + request.type(), "Holmes could not capture {} ({}): {}", request.type(),
-                request.reason(), e.toString());
-        request.result().completeExceptionally(e);
+    private void fail(List<CaptureRequest> group, Throwable e) {
+        for (CaptureRequest request : group) {
+            if (executor.isShutdown()) {
+                LOG.info("Holmes abandoned a {} capture ({}) because it is stopping", request.type(), request.reason());
+                request.result().completeExceptionally(e);
+                continue;
+            }
+            warnings.warn("failed-" + request.type(), "Holmes could not capture {} ({}): {}", request.type(),
+                    request.reason(), e.toString());
+            request.result().completeExceptionally(e);
+        }
     }
 
     private final class Job implements Runnable {
-        final CaptureRequest request;
+        final Capturer capturer;
+        final List<CaptureRequest> group;
 
-        Job(CaptureRequest request) {
-            this.request = request;
+        Job(Capturer capturer, List<CaptureRequest> group) {
+            this.capturer = capturer;
+            this.group = group;
         }
 
         @Override
         public void run() {
             try {
-                CaptureService.this.run(request);
+                CaptureService.this.run(capturer, group);
             } catch (Throwable unexpected) {
-                request.result().completeExceptionally(unexpected);
+                for (CaptureRequest request : group) {
+                    request.result().completeExceptionally(unexpected);
+                }
             }
         }
     }

@@ -1,14 +1,16 @@
 package io.holmes.capture;
 
-import io.holmes.DumpEvent;
-import io.holmes.write.PendingEvent;
+import java.util.List;
 
-/** Takes one kind of capture and writes its files. Runs on the capture thread, one capture at a time. */
+/**
+ * Takes one kind of capture and writes its files. Runs on the capture thread, one call at a time. Requests that
+ * arrive in the same tick and share a capturer come in one call, so that one profiling session can serve them.
+ */
 public interface Capturer {
 
     /**
-     * Captures for {@code request}, writing each file through {@code files} and adding what a reader needs
-     * to know about the capture to {@code event} as details. Throwing abandons the event: its files are removed.
+     * Captures for every element of {@code captures}, writing each one's files through its
+     * {@link Capture#files()}. Throwing abandons all of them: their files are removed.
      */
-    void capture(CaptureRequest request, PendingEvent files, DumpEvent.Builder event) throws Exception;
+    void capture(List<Capture> captures) throws Exception;
 }

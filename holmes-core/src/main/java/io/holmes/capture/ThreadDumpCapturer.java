@@ -5,6 +5,7 @@ import io.holmes.write.PendingEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -20,10 +21,17 @@ public final class ThreadDumpCapturer implements Capturer {
     }
 
     @Override
-    public void capture(CaptureRequest request, PendingEvent files, DumpEvent.Builder event) throws IOException {
+    public void capture(List<Capture> captures) throws IOException {
         ThreadSnapshot snapshot = ThreadSnapshot.take(clock.instant());
-        files.write("txt", out -> ThreadDumpText.write(snapshot, out));
         byte[] profile = ThreadProfile.encode(snapshot);
+        for (Capture capture : captures) {
+            write(snapshot, profile, capture.files(), capture.event());
+        }
+    }
+
+    private static void write(ThreadSnapshot snapshot, byte[] profile, PendingEvent files, DumpEvent.Builder event)
+            throws IOException {
+        files.write("txt", out -> ThreadDumpText.write(snapshot, out));
         files.write("pb.gz", out -> gzip(profile, out));
         event.detail("threads", Integer.toString(snapshot.threads().size()));
         event.detail("deadlockedThreads", Integer.toString(snapshot.deadlocked().length));

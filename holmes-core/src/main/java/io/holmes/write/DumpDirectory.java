@@ -5,6 +5,7 @@ import io.holmes.DumpType;
 import io.holmes.ProfileReporter;
 import io.holmes.internal.OnceLogger;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -58,7 +59,7 @@ public final class DumpDirectory implements ProfileReporter {
 
     /** {@code <type>.<yyyyMMdd-HHmmss.SSS>.<ext>}: the only names Holmes reads back or deletes. */
     static final Pattern EVENT_FILE = Pattern.compile("^(cpu|mem|thread)\\.(\\d{8}-\\d{6}\\.\\d{3})\\.(.+)$");
-    private static final Pattern TEMP_FILE = Pattern.compile("^\\.(cpu|mem|thread)\\.\\d{8}-\\d{6}\\.\\d{3}\\..+\\.tmp$");
+    private static final Pattern TEMP_FILE = Pattern.compile("^\\.(cpu|mem|thread)\\.\\d{8}-\\d{6}\\.\\d{3}\\..+\\.tmp(\\.[a-z]+)?$");
     private static final Duration STALE_TEMP = Duration.ofHours(1);
 
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
@@ -163,21 +164,15 @@ public final class DumpDirectory implements ProfileReporter {
         }
     }
 
-    void writeAtomically(Path target, ContentWriter content) throws IOException {
-        ensureDirectory();
-        Path temp = directory.resolve("." + target.getFileName() + "." + Long.toHexString(
+    /** A hidden, unique temporary name beside {@code target}, which the stale-file sweep recognises. */
+    Path temporaryPath(Path target) {
+        return directory.resolve("." + target.getFileName() + "." + Long.toHexString(
                 ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
-        FileAttribute<?>[] attributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
-                : new FileAttribute<?>[0];
+    }
+
+    /** Renames a finished temporary file onto {@code target} with owner-only permissions. */
+    void moveIntoPlace(Path temp, Path target) throws IOException {
         try {
-            try (FileChannel channel = FileChannel.open(temp,
-                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
-                content.writeTo(out);
-                out.flush();
-                channel.force(true);
-            }
             if (posix) {
                 Files.setPosixFilePermissions(temp, OWNER_FILE);
             }
@@ -190,6 +185,38 @@ public final class DumpDirectory implements ProfileReporter {
             deleteQuietly(temp);
             throw e;
         }
+    }
+
+    void writeAtomically(Path target, ContentWriter content) throws IOException {
+        ensureDirectory();
+        Path temp = temporaryPath(target);
+        FileAttribute<?>[] attributes = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
+                : new FileAttribute<?>[0];
+        try {
+            try (FileChannel channel = FileChannel.open(temp,
+                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+                // Some writers (the profile converters) close the stream they are given; the file is ours to close.
+                content.writeTo(new FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        out.flush();
+                    }
+                });
+                out.flush();
+                channel.force(true);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+        moveIntoPlace(temp, target);
     }
 
     void deleteQuietly(Path file) {

@@ -36,6 +36,11 @@ public final class EventJson {
         for (int reading : event.window()) {
             json.value(reading);
         }
+        json.endArray();
+        json.name("readingsDuring").beginArray();
+        for (int reading : event.readingsDuring()) {
+            json.value(reading);
+        }
         json.endArray()
                 .field("start", event.start().toString())
                 .field("end", event.end().toString())

@@ -2,6 +2,7 @@ package io.holmes.write;
 
 import io.holmes.DumpType;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ public final class PendingEvent {
     private final String stamp;
     private final Instant time;
     private final List<Path> files = new ArrayList<>();
+    private final List<Path> scratch = new ArrayList<>();
 
     PendingEvent(DumpDirectory directory, DumpType type, String stamp, Instant time) {
         this.directory = directory;
@@ -53,16 +55,57 @@ public final class PendingEvent {
         return target;
     }
 
+    /**
+     * A hidden temporary path in the dump directory for a file that another writer (a profiler, the JVM) creates
+     * by name; {@link #adopt(Path, String)} then gives it its final name. The path ends in {@code .<last part of
+     * extension>} (some writers insist on theirs, such as {@code .hprof}) and does not exist yet.
+     */
+    public Path scratch(String extension) throws IOException {
+        directory.ensureDirectory();
+        String suffix = extension.substring(extension.lastIndexOf('.') + 1);
+        Path temp = directory.temporaryPath(path(extension));
+        Path path = temp.resolveSibling(temp.getFileName() + "." + suffix);
+        scratch.add(path);
+        return path;
+    }
+
+    /**
+     * Gives a finished scratch file its final name {@code <type>.<stamp>.<extension>} and owner-only
+     * permissions, atomically, and remembers it.
+     */
+    public Path adopt(Path scratchFile, String extension) throws IOException {
+        Path target = path(extension);
+        directory.moveIntoPlace(scratchFile, target);
+        scratch.remove(scratchFile);
+        files.add(target);
+        return target;
+    }
+
+    /** Copies {@code source} whole to {@code <type>.<stamp>.<extension>} and remembers it. */
+    public Path copy(Path source, String extension) throws IOException {
+        return write(extension, out -> Files.copy(source, out));
+    }
+
     /** The files written so far, in order. */
     public List<Path> files() {
         return List.copyOf(files);
     }
 
-    /** Deletes the files written so far. Never throws. */
+    /** Deletes the files written so far, the event JSON if it was written, and scratch files. Never throws. */
     public void abort() {
         for (Path file : files) {
             directory.deleteQuietly(file);
         }
         files.clear();
+        directory.deleteQuietly(path("json"));
+        discardScratch();
+    }
+
+    /** Deletes scratch files that were not adopted. Never throws. */
+    public void discardScratch() {
+        for (Path file : scratch) {
+            directory.deleteQuietly(file);
+        }
+        scratch.clear();
     }
 }

@@ -1,0 +1,205 @@
+package io.holmes.capture;
+
+import io.holmes.DumpType;
+import io.holmes.internal.OnceLogger;
+import io.holmes.profiler.AsyncProfilerOwner;
+import io.holmes.profiler.JfrSession;
+import io.holmes.profiler.ProfilerUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CPU and MEM captures: one profiling session of {@code samplingTime}, shared when a CPU and a MEM trigger come
+ * together, recorded by async-profiler when it can be had and by JDK Flight Recorder otherwise. Each event gets
+ * the raw {@code .jfr}, a gzipped pprof {@code .pb.gz} and an HTML flame graph {@code .html}, all three made by
+ * async-profiler's converter; a MEM event also gets a class histogram {@code .histo.txt}, and an {@code .hprof}
+ * when heap dumps were enabled. The event's details say which engine recorded it, at what interval, for how long
+ * and how many samples it holds.
+ */
+public final class ProfileCapturer implements Capturer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileCapturer.class);
+
+    /** Classes listed in a histogram. */
+    static final int HISTOGRAM_ROWS = 100;
+
+    private final AsyncProfilerOwner profiler;
+    private final Settings settings;
+    private final OnceLogger warnings = new OnceLogger(LOG);
+
+    /**
+     * What a profiling capture does.
+     *
+     * @param samplingTime how long a session records
+     * @param cpuInterval  CPU time between two CPU samples of a thread
+     * @param allocBytes   bytes allocated between two allocation samples (async-profiler)
+     * @param heapDump     whether MEM captures also write an {@code .hprof}
+     */
+    public record Settings(Duration samplingTime, Duration cpuInterval, long allocBytes, boolean heapDump) {
+    }
+
+    public ProfileCapturer(AsyncProfilerOwner profiler, Settings settings) {
+        this.profiler = profiler;
+        this.settings = settings;
+    }
+
+    @Override
+    public void capture(List<Capture> captures) throws Exception {
+        boolean cpu = captures.stream().anyMatch(c -> c.request().type() == DumpType.CPU);
+        boolean mem = captures.stream().anyMatch(c -> c.request().type() == DumpType.MEM);
+        Capture lead = captures.get(0);
+        Path raw = lead.files().scratch("jfr");
+
+        Recorder recorder = start(cpu, mem, raw);
+        long began = System.nanoTime();
+        try {
+            TimeUnit.NANOSECONDS.sleep(settings.samplingTime().toNanos());
+        } finally {
+            recorder.stop();
+        }
+        long coveredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        if (!Files.isRegularFile(raw) || Files.size(raw) == 0) {
+            throw new IOException(recorder.engine(false) + " wrote no recording");
+        }
+
+        Path leadJfr = null;
+        for (Capture capture : captures) {
+            boolean allocation = capture.request().type() == DumpType.MEM;
+            Path jfr = leadJfr == null ? capture.files().adopt(raw, "jfr") : capture.files().copy(leadJfr, "jfr");
+            if (leadJfr == null) {
+                leadJfr = jfr;
+            }
+            String title = "Holmes " + (allocation ? "allocation" : "CPU") + " profile "
+                    + capture.files().stamp() + " (" + capture.request().reason() + ")";
+            capture.files().write("pb.gz", out -> JfrConversions.pprof(jfr, allocation, out));
+            capture.files().write("html", out -> JfrConversions.flameGraph(jfr, allocation, title, out));
+            long samples = JfrConversions.count(jfr,
+                    allocation ? JfrConversions.ALLOCATION_EVENTS : JfrConversions.CPU_EVENTS);
+            capture.event()
+                    .detail("engine", recorder.engine(allocation))
+                    .detail("samplingInterval", recorder.interval(allocation))
+                    .detail("coveredMillis", Long.toString(coveredMillis))
+                    .detail("samples", Long.toString(samples));
+            recorder.fallbackReason().ifPresent(why -> capture.event().detail("fallbackReason", why));
+            if (allocation) {
+                writeHeapEvidence(capture);
+            }
+        }
+    }
+
+    private void writeHeapEvidence(Capture capture) throws Exception {
+        String histogram = ClassHistogram.take(HISTOGRAM_ROWS);
+        capture.files().write("histo.txt", out -> out.write(histogram.getBytes(StandardCharsets.UTF_8)));
+        capture.event().detail("histogram", "top " + HISTOGRAM_ROWS + " classes by bytes, reachable or not");
+        if (settings.heapDump()) {
+            Path scratch = capture.files().scratch("hprof");
+            HeapDump.write(scratch);
+            capture.files().adopt(scratch, "hprof");
+        }
+    }
+
+    private Recorder start(boolean cpu, boolean mem, Path raw) throws ProfilerUnavailableException {
+        long allocBytes = mem ? settings.allocBytes() : 0;
+        try {
+            AsyncProfilerOwner.Session session =
+                    profiler.start(cpu, settings.cpuInterval().toNanos(), allocBytes, raw);
+            warnings.clear("fallback");
+            return new AsyncRecorder(session);
+        } catch (ProfilerUnavailableException unavailable) {
+            warnings.warn("fallback", "Holmes records {} with JDK Flight Recorder instead: {}",
+                    cpu && mem ? "CPU and allocations" : cpu ? "CPU" : "allocations", unavailable.getMessage());
+            JfrSession session = JfrSession.start(cpu ? settings.cpuInterval() : null, mem);
+            return new JfrRecorder(session, raw, unavailable.getMessage());
+        }
+    }
+
+    /** {@code 10 ms}, or {@code 500 us} below a millisecond. */
+    static String describe(Duration interval) {
+        long nanos = interval.toNanos();
+        return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms" : nanos / 1_000 + " us";
+    }
+
+    /** A running session of either engine. */
+    private interface Recorder {
+        String engine(boolean allocation);
+
+        String interval(boolean allocation);
+
+        Optional<String> fallbackReason();
+
+        /** Stops recording and leaves the JFR file in place. */
+        void stop() throws IOException;
+    }
+
+    private final class AsyncRecorder implements Recorder {
+        private final AsyncProfilerOwner.Session session;
+
+        AsyncRecorder(AsyncProfilerOwner.Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public String engine(boolean allocation) {
+            return "async-profiler/" + (allocation ? "alloc" : session.cpuEngine());
+        }
+
+        @Override
+        public String interval(boolean allocation) {
+            return allocation ? session.allocBytes() + " bytes" : describe(settings.cpuInterval());
+        }
+
+        @Override
+        public Optional<String> fallbackReason() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void stop() {
+            session.close();
+        }
+    }
+
+    private final class JfrRecorder implements Recorder {
+        private final JfrSession session;
+        private final Path file;
+        private final String reason;
+
+        JfrRecorder(JfrSession session, Path file, String reason) {
+            this.session = session;
+            this.file = file;
+            this.reason = reason;
+        }
+
+        @Override
+        public String engine(boolean allocation) {
+            return "jfr";
+        }
+
+        @Override
+        public String interval(boolean allocation) {
+            return allocation ? JfrSession.ALLOCATION_THROTTLE + " samples" : describe(session.period());
+        }
+
+        @Override
+        public Optional<String> fallbackReason() {
+            return Optional.of(reason);
+        }
+
+        @Override
+        public void stop() throws IOException {
+            try {
+                session.stopAndWrite(file);
+            } finally {
+                session.close();
+            }
+        }
+    }
+}

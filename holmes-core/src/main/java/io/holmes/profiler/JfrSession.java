@@ -1,0 +1,76 @@
+package io.holmes.profiler;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+
+/**
+ * The fallback engine: a JDK Flight Recorder recording of execution samples and/or sampled allocations. It
+ * needs no native library and runs beside any other recording in the JVM. Only the events Holmes asked for
+ * are enabled, so the file carries no system properties or environment.
+ */
+public final class JfrSession implements AutoCloseable {
+
+    /** JFR's execution sampler does not go below 10 ms on most platforms; neither do we ask it to. */
+    static final Duration MIN_PERIOD = Duration.ofMillis(10);
+
+    /** Allocation samples per second, JFR's own way of bounding the cost of {@code jdk.ObjectAllocationSample}. */
+    public static final String ALLOCATION_THROTTLE = "1000/s";
+
+    private final Recording recording;
+    private final Duration period;
+
+    private JfrSession(Recording recording, Duration period) {
+        this.recording = recording;
+        this.period = period;
+    }
+
+    /**
+     * Starts a recording.
+     *
+     * @param cpuPeriod  time between execution samples of each thread, or {@code null} for none
+     * @param allocation whether to record sampled allocations
+     */
+    public static JfrSession start(Duration cpuPeriod, boolean allocation) throws ProfilerUnavailableException {
+        if (!FlightRecorder.isAvailable()) {
+            throw new ProfilerUnavailableException("JDK Flight Recorder is not available in this JVM", null);
+        }
+        Recording recording = new Recording();
+        recording.setName("holmes");
+        recording.setToDisk(true);
+        Duration period = null;
+        if (cpuPeriod != null) {
+            period = cpuPeriod.compareTo(MIN_PERIOD) < 0 ? MIN_PERIOD : cpuPeriod;
+            recording.enable("jdk.ExecutionSample").withPeriod(period);
+        }
+        if (allocation) {
+            recording.enable("jdk.ObjectAllocationSample").with("throttle", ALLOCATION_THROTTLE).withStackTrace();
+        }
+        try {
+            recording.start();
+        } catch (RuntimeException e) {
+            recording.close();
+            throw new ProfilerUnavailableException("JDK Flight Recorder refused to start: " + e, e);
+        }
+        return new JfrSession(recording, period);
+    }
+
+    /** The execution-sample period actually used, or {@code null} when CPU is not sampled. */
+    public Duration period() {
+        return period;
+    }
+
+    /** Stops the recording and writes it to {@code file}. */
+    public void stopAndWrite(Path file) throws IOException {
+        recording.stop();
+        recording.dump(file);
+    }
+
+    /** Releases the recording; safe after {@link #stopAndWrite(Path)} and on its own. */
+    @Override
+    public void close() {
+        recording.close();
+    }
+}

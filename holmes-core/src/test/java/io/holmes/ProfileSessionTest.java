@@ -1,0 +1,111 @@
+package io.holmes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.holmes.testing.FakeTicker;
+import io.holmes.testing.RecordingReporter;
+import io.holmes.testing.ScriptedProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import one.profiler.AsyncProfiler;
+import one.profiler.AsyncProfilerLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How profiling sessions are shared and ended, with scripted readings and the real async-profiler. */
+class ProfileSessionTest {
+
+    @TempDir
+    Path tmp;
+
+    private final ScriptedProbe probe = new ScriptedProbe().set(5, 5, 30);
+    private final FakeTicker ticker = new FakeTicker();
+    private final RecordingReporter reporter = new RecordingReporter();
+    private Holmes holmes;
+
+    @AfterEach
+    void close() {
+        if (holmes != null) {
+            holmes.close();
+        }
+    }
+
+    private Holmes.Builder builder() {
+        return Holmes.builder()
+                .collectInterval(Duration.ofHours(1))
+                .dumpPath(tmp)
+                .cpuDump(20, 100, 95, Duration.ofMinutes(1))
+                .memDump(20, 100, 95, Duration.ofMinutes(1))
+                .reporter(reporter)
+                .probe(probe)
+                .nanoTime(ticker);
+    }
+
+    private void tick(int cpu, int heap) {
+        probe.set(cpu, heap, 30);
+        ticker.advance(Duration.ofSeconds(1));
+        holmes.tick(holmes.currentRun());
+    }
+
+    @Test
+    void cpuAndMemTriggersOfOneTick_shareOneSession() throws Exception {
+        holmes = builder().samplingTime(Duration.ofMillis(300)).build().start();
+        for (int i = 0; i < 10; i++) {
+            tick(5, 5);
+        }
+        tick(90, 90);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> reporter.events().size() == 2);
+
+        DumpEvent cpu = only(DumpType.CPU);
+        DumpEvent mem = only(DumpType.MEM);
+        assertThat(cpu.details()).containsEntry("engine", "async-profiler/cpu");
+        assertThat(mem.details()).containsEntry("engine", "async-profiler/alloc");
+        assertThat(cpu.details().get("coveredMillis")).isEqualTo(mem.details().get("coveredMillis"));
+        // One session wrote one recording; each event carries it under its own name.
+        byte[] cpuJfr = Files.readAllBytes(file(cpu, ".jfr"));
+        assertThat(cpuJfr).isNotEmpty().isEqualTo(Files.readAllBytes(file(mem, ".jfr")));
+        assertThat(file(mem, ".histo.txt")).exists();
+        assertThat(file(cpu, ".jfr").getFileName().toString()).startsWith("cpu.");
+        assertThat(file(mem, ".jfr").getFileName().toString()).startsWith("mem.");
+    }
+
+    @Test
+    void closeDuringACapture_abortsIt_leavesNoFile_andReleasesTheProfiler() throws Exception {
+        holmes = builder().samplingTime(Duration.ofMinutes(5)).closeTimeout(Duration.ofSeconds(5)).build().start();
+        AsyncProfiler profiler = AsyncProfilerLoader.load();
+        CompletableFuture<DumpEvent> capture = holmes.dump(DumpType.CPU);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !profiler.execute("status").contains("not active"));
+        try (Stream<Path> during = Files.list(tmp)) {
+            assertThat(during.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(".cpu.") && n.contains(".tmp"));
+        }
+
+        holmes.close();
+
+        assertThat(capture).isCompletedExceptionally();
+        assertThatThrownBy(capture::get).isInstanceOf(ExecutionException.class);
+        assertThat(profiler.execute("status")).contains("not active");
+        try (Stream<Path> after = Files.list(tmp)) {
+            assertThat(after.toList()).isEmpty();
+        }
+        assertThat(reporter.events()).isEmpty();
+    }
+
+    private DumpEvent only(DumpType type) {
+        List<DumpEvent> events = reporter.events().stream().filter(e -> e.type() == type).toList();
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+
+    private static Path file(DumpEvent event, String suffix) {
+        return event.files().stream().filter(p -> p.toString().endsWith(suffix)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,73 @@
+package io.holmes.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holmes.DumpEvent;
+import io.holmes.DumpType;
+import io.holmes.Reason;
+import io.holmes.profiler.AsyncProfilerOwner;
+import io.holmes.testing.Burner;
+import io.holmes.testing.Pprof;
+import io.holmes.write.DiskBudget;
+import io.holmes.write.DumpDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The capturer on its own, with an async-profiler that cannot load (unsupported platform, noexec temp dir). */
+class ProfileCapturerTest {
+
+    @TempDir
+    Path tmp;
+
+
+    @Test
+    void withoutTheNativeLibrary_cpuAndMemFallBackToJfr_everyTime() throws Exception {
+        DumpDirectory dumps = new DumpDirectory(tmp, new DiskBudget(50, 256L << 20), Clock.systemUTC());
+        AsyncProfilerOwner broken = new AsyncProfilerOwner(() -> {
+            throw new UnsatisfiedLinkError("no libasyncProfiler in java.library.path");
+        });
+        ProfileCapturer capturer = new ProfileCapturer(broken,
+                new ProfileCapturer.Settings(Duration.ofMillis(500), Duration.ofMillis(10), 512 * 1024, false));
+
+        try (Burner burner = Burner.onAllCores()) {
+            for (int round = 0; round < 2; round++) {
+                Capture cpu = capture(dumps, DumpType.CPU);
+                Capture mem = capture(dumps, DumpType.MEM);
+                capturer.capture(List.of(cpu, mem));
+
+                DumpEvent cpuEvent = finish(cpu);
+                DumpEvent memEvent = finish(mem);
+                assertThat(cpuEvent.details()).containsEntry("engine", "jfr").containsEntry("samplingInterval", "10 ms");
+                assertThat(cpuEvent.details().get("fallbackReason")).contains("cannot load")
+                        .contains("no libasyncProfiler");
+                assertThat(memEvent.details()).containsEntry("engine", "jfr")
+                        .containsEntry("samplingInterval", "1000/s samples");
+                assertThat(Pprof.read(cpu.files().path("pb.gz")).samples())
+                        .anySatisfy(s -> assertThat(s.contains("burnCpuInHolmesTest")).isTrue());
+                assertThat(mem.files().files()).extracting(p -> p.getFileName().toString())
+                        .anyMatch(n -> n.endsWith(".histo.txt")).anyMatch(n -> n.endsWith(".html"));
+            }
+        }
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+    }
+
+    private static Capture capture(DumpDirectory dumps, DumpType type) throws Exception {
+        CaptureRequest request = new CaptureRequest(type, Reason.MANUAL, null, 0, 0, List.of(), new CompletableFuture<>());
+        return new Capture(request, dumps.begin(type), DumpEvent.builder().id(type.name()).type(type)
+                .reason(Reason.MANUAL).start(java.time.Instant.now()));
+    }
+
+    private static DumpEvent finish(Capture capture) {
+        capture.files().discardScratch();
+        return capture.event().files(capture.files().files()).build();
+    }
+}
