@@ -99,6 +99,27 @@ class ProfileSessionTest {
         assertThat(reporter.events()).isEmpty();
     }
 
+    @Test
+    void aHeapDumpIsWrittenOnlyWhenEnabled_ownerOnly_andCountedInTheBudget() throws Exception {
+        holmes = builder().samplingTime(Duration.ofMillis(200)).heapDump(true).build().start();
+
+        DumpEvent event = holmes.dump(DumpType.MEM).get(60, TimeUnit.SECONDS);
+
+        Path hprof = file(event, ".hprof");
+        assertThat(hprof.getFileName().toString()).startsWith("mem.").endsWith(".hprof");
+        byte[] header = new byte[18];
+        try (var in = Files.newInputStream(hprof)) {
+            assertThat(in.read(header)).isEqualTo(header.length);
+        }
+        assertThat(new String(header, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("JAVA PROFILE 1.0.2");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(hprof)))
+                .isEqualTo("rw-------");
+        assertThat(holmes.bytesOnDisk()).isGreaterThanOrEqualTo(Files.size(hprof));
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+    }
+
     private DumpEvent only(DumpType type) {
         List<DumpEvent> events = reporter.events().stream().filter(e -> e.type() == type).toList();
         assertThat(events).hasSize(1);

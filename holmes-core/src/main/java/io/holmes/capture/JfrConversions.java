@@ -30,7 +30,7 @@ final class JfrConversions {
     private JfrConversions() {
     }
 
-    /** Writes the CPU or allocation profile in {@code jfr} as gzipped pprof. */
+    /** Writes the CPU profile (samples) or allocation profile (bytes) in {@code jfr} as gzipped pprof. */
     static void pprof(Path jfr, boolean allocation, OutputStream out) throws IOException {
         try (JfrReader reader = new JfrReader(jfr.toString())) {
             JfrToPprof converter = new JfrToPprof(reader, arguments(allocation, null));
@@ -71,7 +71,9 @@ final class JfrConversions {
     private static Arguments arguments(boolean allocation, String title) {
         List<String> args = new ArrayList<>();
         if (allocation) {
+            // Weighted by bytes, not by sample count: a reader wants the methods that allocate the most memory.
             args.add("--alloc");
+            args.add("--total");
         }
         if (title != null) {
             args.add("--title");

@@ -17,14 +17,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Embeds Holmes through its builder, keeps a small workload running, provokes a thread pile-up and prints every
- * event Holmes captures with its files and the commands that open them. Exits by itself.
+ * Embeds Holmes through its builder, keeps a small workload running, provokes a CPU spike, a heap jump and a
+ * thread pile-up, and prints every event Holmes captures with its files and the commands that open them. Exits
+ * by itself.
  *
  * <p>Usage: {@code java -jar holmes-plain-java-demo.jar [dump-directory]}
  */
 public final class PlainJavaDemo {
 
     private static final int PILE_UP = 400;
+    private static final long MIB = 1024 * 1024;
+
+    private static volatile long blackhole;
 
     private final BlockingQueue<DumpEvent> events = new LinkedBlockingQueue<>();
 
@@ -39,10 +43,16 @@ public final class PlainJavaDemo {
         Workload workload = new Workload();
         workload.start();
         int threadsAtRest = Thread.activeCount();
+        // Heap % is measured against this; a bounded limit keeps the demo's heap jump small on any machine.
+        long memoryLimit = Math.min(Runtime.getRuntime().maxMemory(), 512 * MIB);
 
         try (Holmes holmes = Holmes.builder()
                 .collectInterval(Duration.ofMillis(200))
                 .dumpPath(dumps)
+                .memoryLimit(memoryLimit)
+                .samplingTime(Duration.ofSeconds(2))
+                .cpuDump(40, 100, 95, Duration.ofMinutes(1))
+                .memDump(20, 100, 90, Duration.ofMinutes(1))
                 // Quiet at rest: a few hundred more threads than now is a jump far beyond 100 %.
                 .threadDump(threadsAtRest + 100, 100, 5_000, 0, Duration.ofMinutes(1))
                 .reporter(events::add)
@@ -54,6 +64,22 @@ public final class PlainJavaDemo {
             System.out.printf("Warming up: %d readings of each metric at %d ms...%n", 10,
                     holmes.collectInterval().toMillis());
             waitForWarmUp(holmes);
+
+            System.out.printf("%nProvoking a CPU spike: every core busy in PlainJavaDemo.priceEveryOrder%n");
+            try (CpuSpike spike = CpuSpike.onAllCores()) {
+                print(awaitEvent(DumpType.CPU, Duration.ofSeconds(30)));
+            }
+
+            System.out.printf("%nProvoking a heap jump: PlainJavaDemo.loadWholeCatalogue retains %d MiB%n",
+                    memoryLimit * 6 / 10 / MIB);
+            List<CatalogueEntry> catalogue = new ArrayList<>();
+            Thread loader = new Thread(() -> loadWholeCatalogue(catalogue, memoryLimit * 6 / 10), "demo-catalogue");
+            loader.setDaemon(true);
+            loader.start();
+            print(awaitEvent(DumpType.MEM, Duration.ofSeconds(30)));
+            loader.join();
+            System.out.printf("(the catalogue holds %d entries)%n", catalogue.size());
+            catalogue.clear();
 
             System.out.printf("%nProvoking a thread pile-up: %d threads blocked on one latch%n", PILE_UP);
             try (ThreadPileUp pileUp = ThreadPileUp.of(PILE_UP)) {
@@ -69,9 +95,38 @@ public final class PlainJavaDemo {
         }
     }
 
+    /** The heap jump: retains {@code bytes} of catalogue entries over about three seconds. */
+    private static void loadWholeCatalogue(List<CatalogueEntry> catalogue, long bytes) {
+        long perStep = bytes / 30;
+        for (int step = 0; step < 30; step++) {
+            for (long b = 0; b < perStep; b += CatalogueEntry.BYTES) {
+                catalogue.add(new CatalogueEntry(step, b));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** What the heap jump is made of; the class histogram of the MEM event names it. */
+    private static final class CatalogueEntry {
+        static final int BYTES = 64;
+        final long sku;
+        final long price;
+        final byte[] description = new byte[24];
+
+        CatalogueEntry(long sku, long price) {
+            this.sku = sku;
+            this.price = price;
+        }
+    }
+
     private static void waitForWarmUp(Holmes holmes) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (holmes.state(DumpType.THREAD).window().size() < 10) {
+        while (holmes.state(DumpType.CPU).window().size() < 10) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Holmes did not warm up within 20 s");
             }
@@ -110,13 +165,52 @@ public final class PlainJavaDemo {
         if (name.endsWith(".pb.gz")) {
             return "go tool pprof -top " + file;
         }
-        if (name.endsWith(".jfr")) {
+        if (name.startsWith("cpu.") && name.endsWith(".jfr")) {
             return "jfr print --events jdk.ExecutionSample " + file;
         }
+        if (name.endsWith(".jfr")) {
+            return "jfr summary " + file + "   (or JDK Mission Control)";
+        }
         if (name.endsWith(".html")) {
-            return "open in a browser";
+            return "open " + file.toUri() + " in a browser";
         }
         return "less " + file;
+    }
+
+    /** Every core busy in {@link #priceEveryOrder()} until closed. */
+    private static final class CpuSpike implements AutoCloseable {
+        private final List<Thread> threads = new ArrayList<>();
+        private volatile boolean running = true;
+
+        static CpuSpike onAllCores() {
+            CpuSpike spike = new CpuSpike();
+            for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+                Thread t = new Thread(spike::priceEveryOrder, "demo-pricing-" + i);
+                t.setDaemon(true);
+                t.start();
+                spike.threads.add(t);
+            }
+            return spike;
+        }
+
+        /** The culprit the CPU flame graph shows. */
+        private void priceEveryOrder() {
+            long price = 1;
+            while (running) {
+                for (int i = 0; i < 1_000_000; i++) {
+                    price = price * 6364136223846793005L + 1442695040888963407L;
+                }
+                blackhole = price;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            for (Thread t : threads) {
+                t.join(1_000);
+            }
+        }
     }
 
     /** Threads parked on one latch until closed: the shape of a pool that stopped draining. */
