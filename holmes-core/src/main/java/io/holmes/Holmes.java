@@ -80,6 +80,7 @@ public final class Holmes implements AutoCloseable {
     private final AtomicLong droppedReports = new AtomicLong();
     private final AtomicLong failedReports = new AtomicLong();
     private final AtomicLong deliveredReports = new AtomicLong();
+    private final AtomicLong ticks = new AtomicLong();
 
     private final Object lifecycle = new Object();
     private volatile Duration collectInterval;
@@ -138,13 +139,29 @@ public final class Holmes implements AutoCloseable {
         }
     }
 
-    /** Stops for good and releases Holmes' threads. Idempotent. */
+    /**
+     * Stops for good and releases Holmes' threads, then closes every reporter that is {@link AutoCloseable} (each
+     * bounded by its own timeout). Idempotent.
+     */
     @Override
     public void close() {
+        boolean first;
         synchronized (lifecycle) {
+            first = !closed;
             closed = true;
         }
         stop();
+        if (first) {
+            for (ProfileReporter reporter : reporters) {
+                if (reporter instanceof AutoCloseable) {
+                    try {
+                        ((AutoCloseable) reporter).close();
+                    } catch (Exception | LinkageError e) {
+                        LOG.warn("Holmes could not close reporter {}: {}", reporter.getClass().getName(), e.toString());
+                    }
+                }
+            }
+        }
     }
 
     public boolean isRunning() {
@@ -284,6 +301,11 @@ public final class Holmes implements AutoCloseable {
         return failedReports.get();
     }
 
+    /** Collect ticks completed (readings taken and decided on), since this instance was built. */
+    public long ticks() {
+        return ticks.get();
+    }
+
     /** Reporter calls that returned normally, since this instance was built. */
     public long deliveredReports() {
         return deliveredReports.get();
@@ -311,6 +333,7 @@ public final class Holmes implements AutoCloseable {
             current.captures.submitAll(List.copyOf(current.fired));
             current.fired.clear();
         }
+        ticks.incrementAndGet();
     }
 
     Run currentRun() {

@@ -89,6 +89,10 @@ public final class ProfileCapturer implements Capturer {
                     .detail("coveredMillis", Long.toString(coveredMillis))
                     .detail("samples", Long.toString(samples));
             recorder.fallbackReason().ifPresent(why -> capture.event().detail("fallbackReason", why));
+            if (cpu) {
+                // CPU samples per second and thread, as Pyroscope's ingest API expects it (sampleRate).
+                capture.event().detail("sampleRate", Long.toString(1_000_000_000L / recorder.cpuPeriod().toNanos()));
+            }
             if (allocation) {
                 writeHeapEvidence(capture);
             }
@@ -135,6 +139,9 @@ public final class ProfileCapturer implements Capturer {
 
         Optional<String> fallbackReason();
 
+        /** Time between two CPU samples of a thread. */
+        Duration cpuPeriod();
+
         /** Stops recording and leaves the JFR file in place. */
         void stop() throws IOException;
     }
@@ -159,6 +166,11 @@ public final class ProfileCapturer implements Capturer {
         @Override
         public Optional<String> fallbackReason() {
             return Optional.empty();
+        }
+
+        @Override
+        public Duration cpuPeriod() {
+            return settings.cpuInterval();
         }
 
         @Override
@@ -191,6 +203,11 @@ public final class ProfileCapturer implements Capturer {
         @Override
         public Optional<String> fallbackReason() {
             return Optional.of(reason);
+        }
+
+        @Override
+        public Duration cpuPeriod() {
+            return session.period();
         }
 
         @Override

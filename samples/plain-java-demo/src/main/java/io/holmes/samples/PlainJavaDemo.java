@@ -4,6 +4,7 @@ import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
+import io.holmes.reporters.PyroscopeReporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * thread pile-up, and prints every event Holmes captures with its files and the commands that open them. Exits
  * by itself.
  *
- * <p>Usage: {@code java -jar holmes-plain-java-demo.jar [dump-directory]}
+ * <p>Usage: {@code java -jar holmes-plain-java-demo.jar [--pyroscope http://host:4040] [dump-directory]}. With
+ * {@code --pyroscope}, every capture is also pushed to that Pyroscope server as application {@code holmes-demo}.
  */
 public final class PlainJavaDemo {
 
@@ -33,20 +35,35 @@ public final class PlainJavaDemo {
     private final BlockingQueue<DumpEvent> events = new LinkedBlockingQueue<>();
 
     public static void main(String[] args) throws Exception {
-        Path dumps = args.length > 0
-                ? Path.of(args[0])
-                : Path.of(System.getProperty("java.io.tmpdir"), "holmes-demo");
-        new PlainJavaDemo().run(dumps);
+        Path dumps = Path.of(System.getProperty("java.io.tmpdir"), "holmes-demo");
+        String pyroscope = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--pyroscope") && i + 1 < args.length) {
+                pyroscope = args[++i];
+            } else if (args[i].startsWith("--")) {
+                System.err.println("usage: java -jar holmes-plain-java-demo.jar [--pyroscope http://host:4040] [dump-directory]");
+                System.exit(2);
+            } else {
+                dumps = Path.of(args[i]);
+            }
+        }
+        new PlainJavaDemo().run(dumps, pyroscope);
     }
 
-    private void run(Path dumps) throws Exception {
+    private void run(Path dumps, String pyroscopeAddress) throws Exception {
         Workload workload = new Workload();
         workload.start();
         int threadsAtRest = Thread.activeCount();
         // Heap % is measured against this; a bounded limit keeps the demo's heap jump small on any machine.
         long memoryLimit = Math.min(Runtime.getRuntime().maxMemory(), 512 * MIB);
 
-        try (Holmes holmes = Holmes.builder()
+        Holmes.Builder builder = Holmes.builder();
+        PyroscopeReporter pyroscope = null;
+        if (pyroscopeAddress != null) {
+            pyroscope = PyroscopeReporter.builder(pyroscopeAddress, "holmes-demo").build();
+            builder.reporter(pyroscope);
+        }
+        try (Holmes holmes = builder
                 .collectInterval(Duration.ofMillis(200))
                 .dumpPath(dumps)
                 .memoryLimit(memoryLimit)
@@ -92,6 +109,11 @@ public final class PlainJavaDemo {
             System.out.printf("%n%d KiB of dumps in %s%n", holmes.bytesOnDisk() / 1024, holmes.dumpPath());
         } finally {
             workload.stop();
+        }
+        if (pyroscope != null) {
+            // Holmes closed the reporter with itself, after it uploaded what it could within its timeout.
+            System.out.printf("Pyroscope at %s: %d uploads delivered, %d failed, %d dropped%n", pyroscopeAddress,
+                    pyroscope.deliveredUploads(), pyroscope.failedUploads(), pyroscope.droppedUploads());
         }
     }
 

@@ -1,0 +1,309 @@
+package io.holmes.reporters;
+
+import io.holmes.DumpEvent;
+import io.holmes.internal.DaemonThreads;
+import io.holmes.internal.OnceLogger;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends events to an HTTP server from one named daemon thread, behind a bounded queue that drops the oldest
+ * event (and counts it) when full. 429, 5xx and I/O errors are retried with jittered exponential backoff; other
+ * statuses are final. {@link #close()} delivers what it can within the timeout, then cancels the call in flight.
+ * Nothing here blocks the caller of {@link #offer(DumpEvent)}, and no request or header is ever logged.
+ */
+final class Delivery implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+
+    /** The longest wait between two attempts, whatever the backoff or a Retry-After header says. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    private static final int ERROR_BODY_CHARS = 300;
+
+    /** Builds the request for an event; may be called again for each retry. */
+    @FunctionalInterface
+    interface RequestFactory {
+        Request create(DumpEvent event) throws IOException;
+    }
+
+    private final String target;
+    private final OkHttpClient client;
+    private final RequestFactory requests;
+    private final int capacity;
+    private final int maxRetries;
+    private final Duration backoff;
+    private final Duration timeout;
+    private final OnceLogger warnings = new OnceLogger(LOG);
+
+    private final Object lock = new Object();
+    private final ArrayDeque<DumpEvent> queue;
+    private final Thread thread;
+    private boolean closing;
+    private volatile Call inFlight;
+
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+
+    /**
+     * @param target     how logs name the server (never with credentials)
+     * @param threadName the delivery thread's name
+     */
+    Delivery(String target, String threadName, OkHttpClient client, RequestFactory requests, int capacity,
+             int maxRetries, Duration backoff, Duration timeout) {
+        this.target = target;
+        this.client = client;
+        this.requests = requests;
+        this.capacity = capacity;
+        this.maxRetries = maxRetries;
+        this.backoff = backoff;
+        this.timeout = timeout;
+        this.queue = new ArrayDeque<>(Math.min(capacity, 64));
+        this.thread = new DaemonThreads(threadName).newThread(this::loop);
+        this.thread.start();
+    }
+
+    /** Queues {@code event}; never blocks. When the queue is full the oldest waiting event is dropped. */
+    void offer(DumpEvent event) {
+        synchronized (lock) {
+            if (closing) {
+                dropped.incrementAndGet();
+                return;
+            }
+            if (queue.size() >= capacity) {
+                DumpEvent oldest = queue.pollFirst();
+                dropped.incrementAndGet();
+                warnings.warn("full", "Holmes' upload queue to {} is full ({} events); dropped event {}", target,
+                        capacity, oldest.id());
+            }
+            queue.addLast(event);
+            lock.notifyAll();
+        }
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    long delivered() {
+        return delivered.get();
+    }
+
+    long failed() {
+        return failed.get();
+    }
+
+    /** Attempts beyond the first, over all events. */
+    long retried() {
+        return retried.get();
+    }
+
+    int queued() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            DumpEvent event;
+            synchronized (lock) {
+                while (queue.isEmpty() && !closing) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                event = queue.pollFirst();
+            }
+            if (event == null || Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            try {
+                deliver(event);
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                warnings.warn("unexpected", "Holmes could not upload event {} to {}: {}", event.id(), target,
+                        e.toString());
+            }
+        }
+    }
+
+    private void deliver(DumpEvent event) {
+        Request request;
+        try {
+            request = requests.create(event);
+        } catch (IOException e) {
+            failed.incrementAndGet();
+            warnings.warn("prepare", "Holmes could not prepare event {} for {} (were its files evicted?): {}",
+                    event.id(), target, e.toString());
+            return;
+        }
+        for (int attempt = 0; ; attempt++) {
+            Attempt result = send(request);
+            if (result.outcome == Outcome.DELIVERED) {
+                delivered.incrementAndGet();
+                warnings.clear("retry");
+                return;
+            }
+            if (result.outcome == Outcome.REFUSED) {
+                failed.incrementAndGet();
+                warnings.warn("refused-" + result.status, "{} refused a Holmes upload with {} (not retried): {}",
+                        target, result.status, result.message);
+                return;
+            }
+            if (attempt >= maxRetries || isClosing()) {
+                failed.incrementAndGet();
+                warnings.warn("retry", "Holmes gave up uploading event {} to {} after {} attempts: {}", event.id(),
+                        target, attempt + 1, result.message);
+                return;
+            }
+            retried.incrementAndGet();
+            if (!pause(delay(attempt, result.retryAfterSeconds))) {
+                failed.incrementAndGet();
+                return;
+            }
+        }
+    }
+
+    private Attempt send(Request request) {
+        Call call = client.newCall(request);
+        inFlight = call;
+        try (Response response = call.execute()) {
+            int code = response.code();
+            if (code >= 200 && code < 300) {
+                return new Attempt(Outcome.DELIVERED, code, "", -1);
+            }
+            String message = code + " " + snippet(response.body());
+            if (code == 429 || code >= 500) {
+                return new Attempt(Outcome.RETRY, code, message, retryAfter(response));
+            }
+            return new Attempt(Outcome.REFUSED, code, message, -1);
+        } catch (IOException e) {
+            return new Attempt(Outcome.RETRY, 0, e.toString(), -1);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /** Exponential from {@code backoff}, with full jitter over its upper half; a Retry-After may ask for longer. */
+    long delay(int attempt, long retryAfterSeconds) {
+        long base = backoff.toMillis() << Math.min(attempt, 16);
+        long capped = Math.min(base, MAX_BACKOFF.toMillis());
+        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        if (retryAfterSeconds > 0) {
+            jittered = Math.max(jittered, Math.min(TimeUnit.SECONDS.toMillis(retryAfterSeconds), MAX_BACKOFF.toMillis()));
+        }
+        return jittered;
+    }
+
+    /** Waits {@code millis}; false when closing cut the wait short. */
+    private boolean pause(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (lock) {
+            while (!closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    private boolean isClosing() {
+        synchronized (lock) {
+            return closing;
+        }
+    }
+
+    private static long retryAfter(Response response) {
+        String header = response.header("Retry-After");
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String snippet(ResponseBody body) {
+        if (body == null) {
+            return "";
+        }
+        try {
+            BufferedSource source = body.source();
+            source.request(ERROR_BODY_CHARS);
+            String text = source.readUtf8(Math.min(ERROR_BODY_CHARS, source.getBuffer().size()));
+            return text.replaceAll("\\s+", " ").trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Stops taking events, delivers the queued ones (without retries) until {@code timeout}, then cancels the
+     * upload in flight and ends the thread. Events still queued then are counted as dropped. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closing = true;
+            lock.notifyAll();
+        }
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            Call call = inFlight;
+            if (call != null) {
+                call.cancel();
+            }
+            thread.interrupt();
+        }
+        synchronized (lock) {
+            dropped.addAndGet(queue.size());
+            queue.clear();
+        }
+    }
+
+    private enum Outcome { DELIVERED, RETRY, REFUSED }
+
+    private static final class Attempt {
+        final Outcome outcome;
+        final int status;
+        final String message;
+        final long retryAfterSeconds;
+
+        Attempt(Outcome outcome, int status, String message, long retryAfterSeconds) {
+            this.outcome = outcome;
+            this.status = status;
+            this.message = message;
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+}

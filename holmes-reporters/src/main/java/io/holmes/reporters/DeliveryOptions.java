@@ -1,0 +1,90 @@
+package io.holmes.reporters;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/** The delivery options both reporters share, their defaults and their checks. */
+final class DeliveryOptions {
+
+    Duration timeout = Duration.ofSeconds(10);
+    int maxRetries = 3;
+    int queueCapacity = 16;
+    Duration retryBackoff = Duration.ofSeconds(1);
+    Map<String, String> headers = new LinkedHashMap<>();
+    OkHttpClient client;
+
+    /** Adds every problem with these options to {@code problems}; header values are never quoted. */
+    void check(List<String> problems) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            problems.add("timeout must be above 0 and at most 5m, but was " + timeout);
+        }
+        if (maxRetries < 0 || maxRetries > 20) {
+            problems.add("maxRetries must be between 0 and 20, but was " + maxRetries);
+        }
+        if (queueCapacity < 1 || queueCapacity > 10_000) {
+            problems.add("queueCapacity must be between 1 and 10000, but was " + queueCapacity);
+        }
+        if (retryBackoff == null || retryBackoff.isNegative() || retryBackoff.isZero()
+                || retryBackoff.compareTo(Delivery.MAX_BACKOFF) > 0) {
+            problems.add("retryBackoff must be above 0 and at most " + Delivery.MAX_BACKOFF + ", but was " + retryBackoff);
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            String name = header.getKey();
+            if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                problems.add("header name must be an HTTP token, but was '" + name + "'");
+            } else if (header.getValue() == null || header.getValue().chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+                problems.add("header '" + name + "' must have a value without control characters");
+            }
+        }
+    }
+
+    /**
+     * Parses an http(s) address. Credentials in it are refused (they would end up in logs); the message shows
+     * the address with them masked.
+     */
+    static HttpUrl parseAddress(String option, String address, List<String> problems) {
+        if (address == null || address.isBlank()) {
+            problems.add(option + " must not be empty");
+            return null;
+        }
+        HttpUrl url = HttpUrl.parse(address.trim());
+        if (url == null) {
+            problems.add(option + " must be an http:// or https:// URL, but was '" + redact(address) + "'");
+            return null;
+        }
+        if (!url.username().isEmpty() || !url.password().isEmpty()) {
+            problems.add(option + " must not carry credentials (use basicAuth or a token), but was '"
+                    + url.newBuilder().username("").password("").build() + "' with credentials");
+            return null;
+        }
+        return url;
+    }
+
+    /** The shared client with this reporter's call timeout; one per reporter, never one per upload. */
+    OkHttpClient client() {
+        OkHttpClient base = client != null ? client : new OkHttpClient();
+        long millis = timeout.toMillis();
+        return base.newBuilder()
+                .callTimeout(millis, TimeUnit.MILLISECONDS)
+                .connectTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
+                .build();
+    }
+
+    String describeHeaders() {
+        return headers.isEmpty() ? "" : ", headers=" + headers.keySet();
+    }
+
+    private static String redact(String address) {
+        int at = address.indexOf('@');
+        int scheme = address.indexOf("://");
+        if (at > 0 && scheme >= 0 && at > scheme) {
+            return address.substring(0, scheme + 3) + "***" + address.substring(at);
+        }
+        return address.length() > 200 ? address.substring(0, 200) + "..." : address;
+    }
+}

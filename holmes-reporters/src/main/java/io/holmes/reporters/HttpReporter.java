@@ -1,0 +1,200 @@
+package io.holmes.reporters;
+
+import io.holmes.DumpEvent;
+import io.holmes.ProfileReporter;
+import io.holmes.write.EventJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * A webhook: POSTs every event to a URL as {@code multipart/form-data}, for alerting or archiving. Parts:
+ * {@code event} (the event JSON), {@code type} and {@code reason}, {@code token} when one is configured, and
+ * one {@code file} part per capture file, named as on disk. Same delivery guarantees as
+ * {@link PyroscopeReporter}: a daemon thread ({@code holmes-webhook}), a bounded queue that drops the oldest,
+ * retries with jittered backoff for 429, 5xx and I/O errors, a close bounded by the timeout.
+ */
+public final class HttpReporter implements ProfileReporter, AutoCloseable {
+
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
+    private static final MediaType HTML = MediaType.get("text/html; charset=utf-8");
+    private static final MediaType GZIP = MediaType.get("application/gzip");
+    private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+
+    private final HttpUrl url;
+    private final String token;
+    private final Map<String, String> headers;
+    private final Delivery delivery;
+    private final String description;
+
+    private HttpReporter(Builder b, HttpUrl url) {
+        this.url = url;
+        this.token = b.token;
+        this.headers = Map.copyOf(b.options.headers);
+        OkHttpClient client = b.options.client();
+        this.description = "HttpReporter{url=" + url.newBuilder().query(null).build() + ", token="
+                + (token != null ? "***" : "none") + b.options.describeHeaders() + ", timeout=" + b.options.timeout
+                + ", maxRetries=" + b.options.maxRetries + ", queueCapacity=" + b.options.queueCapacity + '}';
+        this.delivery = new Delivery("webhook " + url.host(), "holmes-webhook", client, this::request,
+                b.options.queueCapacity, b.options.maxRetries, b.options.retryBackoff, b.options.timeout);
+    }
+
+    /** @param url where to POST, {@code http://} or {@code https://} */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    /** Queues the event for upload and returns at once. */
+    @Override
+    public void report(DumpEvent event) {
+        delivery.offer(event);
+    }
+
+    public long droppedUploads() {
+        return delivery.dropped();
+    }
+
+    public long deliveredUploads() {
+        return delivery.delivered();
+    }
+
+    public long failedUploads() {
+        return delivery.failed();
+    }
+
+    public long retriedUploads() {
+        return delivery.retried();
+    }
+
+    /** Uploads what is queued until the timeout, then stops; idempotent. */
+    @Override
+    public void close() {
+        delivery.close();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    Request request(DumpEvent event) throws IOException {
+        MultipartBody.Builder body = new MultipartBody.Builder().setType(MultipartBody.FORM);
+        String eventName = event.type().fileTag() + ".json";
+        List<Path> captures = new ArrayList<>();
+        for (Path file : event.files()) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(".json")) {
+                eventName = name;
+            } else {
+                if (!Files.isRegularFile(file)) {
+                    throw new NoSuchFileException(file.toString());
+                }
+                captures.add(file);
+            }
+        }
+        body.addFormDataPart("event", eventName, RequestBody.create(EventJson.toJson(event), JSON));
+        body.addFormDataPart("type", event.type().fileTag());
+        body.addFormDataPart("reason", event.reason().name().toLowerCase(Locale.ROOT));
+        if (token != null) {
+            body.addFormDataPart("token", token);
+        }
+        for (Path file : captures) {
+            body.addFormDataPart("file", file.getFileName().toString(), RequestBody.create(file.toFile(), typeOf(file)));
+        }
+        Request.Builder request = new Request.Builder().url(url).post(body.build()).header("User-Agent", "holmes-jvm");
+        headers.forEach(request::header);
+        return request.build();
+    }
+
+    private static MediaType typeOf(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".gz")) {
+            return GZIP;
+        }
+        if (name.endsWith(".txt")) {
+            return TEXT;
+        }
+        if (name.endsWith(".html")) {
+            return HTML;
+        }
+        return OCTETS;
+    }
+
+    /** Configures an {@link HttpReporter}; {@link #build()} checks every option at once. */
+    public static final class Builder {
+        private final String url;
+        private String token;
+        private final DeliveryOptions options = new DeliveryOptions();
+
+        private Builder(String url) {
+            this.url = url;
+        }
+
+        /** Sent as the {@code token} form field of every upload, for the receiver to check. */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        public Builder headers(Map<String, String> headers) {
+            options.headers.putAll(Objects.requireNonNull(headers, "headers"));
+            return this;
+        }
+
+        /** The longest an upload may take, and the longest {@link HttpReporter#close()} waits; default 10 s. */
+        public Builder timeout(Duration timeout) {
+            options.timeout = timeout;
+            return this;
+        }
+
+        /** Attempts after the first for 429, 5xx and I/O errors; default 3. */
+        public Builder maxRetries(int maxRetries) {
+            options.maxRetries = maxRetries;
+            return this;
+        }
+
+        /** Events that may wait for upload before the oldest is dropped; default 16. */
+        public Builder queueCapacity(int capacity) {
+            options.queueCapacity = capacity;
+            return this;
+        }
+
+        /** The first wait before a retry; it doubles with each attempt, jittered, up to 60 s. Default 1 s. */
+        public Builder retryBackoff(Duration backoff) {
+            options.retryBackoff = backoff;
+            return this;
+        }
+
+        public Builder httpClient(OkHttpClient client) {
+            options.client = client;
+            return this;
+        }
+
+        public HttpReporter build() {
+            List<String> problems = new ArrayList<>();
+            HttpUrl parsed = DeliveryOptions.parseAddress("url", url, problems);
+            if (token != null && (token.isEmpty() || token.chars().anyMatch(c -> c < 0x20))) {
+                problems.add("token must be a non-empty value without control characters");
+            }
+            options.check(problems);
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid HTTP reporter configuration: " + String.join("; ", problems));
+            }
+            return new HttpReporter(this, parsed);
+        }
+    }
+}

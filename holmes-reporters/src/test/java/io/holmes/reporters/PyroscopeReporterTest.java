@@ -1,0 +1,314 @@
+package io.holmes.reporters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holmes.DumpEvent;
+import io.holmes.DumpType;
+import io.holmes.Holmes;
+import io.holmes.testing.Burner;
+import io.holmes.testing.Jfr;
+import io.holmes.testing.Pprof;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import okhttp3.mockwebserver.SocketPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every request the reporter sends is taken apart: query, headers, multipart parts, and the profile inside. */
+class PyroscopeReporterTest {
+
+    @TempDir
+    Path tmp;
+
+    private final MockWebServer server = new MockWebServer();
+    private final List<AutoCloseable> closeMe = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closeMe) {
+            c.close();
+        }
+        server.shutdown();
+    }
+
+    private PyroscopeReporter.Builder reporter() {
+        return PyroscopeReporter.builder(server.url("/").toString(), "holmes-test")
+                .retryBackoff(Duration.ofMillis(20))
+                .timeout(Duration.ofSeconds(5));
+    }
+
+    private <T extends AutoCloseable> T closeLater(T c) {
+        closeMe.add(c);
+        return c;
+    }
+
+    @Test
+    void aCpuCaptureGoesAsGzippedJfr_namedWithSortedLabelsAndTheTrigger() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        PyroscopeReporter pyroscope = reporter().labels(Map.of("region", "eu", "env", "test")).build();
+        DumpEvent event;
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).samplingTime(Duration.ofSeconds(1))
+                .reporter(pyroscope).build().start();
+             Burner burner = Burner.onAllCores()) {
+            event = holmes.dump(DumpType.CPU).get(30, TimeUnit.SECONDS);
+            RecordedRequest request = server.takeRequest(20, TimeUnit.SECONDS);
+            assertThat(request).isNotNull();
+
+            assertThat(request.getMethod()).isEqualTo("POST");
+            HttpUrl url = request.getRequestUrl();
+            assertThat(url.encodedPath()).isEqualTo("/ingest");
+            assertThat(url.queryParameter("name"))
+                    .isEqualTo("holmes-test{env=test,holmes_reason=manual,holmes_trigger=cpu,region=eu}");
+            assertThat(Long.parseLong(url.queryParameter("from"))).isLessThanOrEqualTo(event.start().getEpochSecond());
+            assertThat(Long.parseLong(url.queryParameter("until"))).isGreaterThan(event.end().getEpochSecond() - 1)
+                    .isGreaterThan(Long.parseLong(url.queryParameter("from")));
+            assertThat(url.queryParameter("format")).isEqualTo("jfr");
+            assertThat(url.queryParameter("spyName")).isEqualTo("javaspy");
+            assertThat(url.queryParameter("sampleRate")).isEqualTo("100");
+            assertThat(url.queryParameter("units")).isEqualTo("samples");
+            assertThat(url.queryParameter("aggregationType")).isEqualTo("sum");
+
+            Multipart body = Multipart.of(request);
+            assertThat(body.names()).containsExactly("jfr");
+            Multipart.Part jfr = body.part("jfr");
+            assertThat(jfr.filename()).isEqualTo("jfr");
+            assertThat(jfr.isGzip()).isTrue();
+            Path received = tmp.resolve("received.jfr");
+            Files.write(received, jfr.gunzipped());
+            assertThat(received).hasSameBinaryContentAs(event.files().get(0));
+            assertThat(Jfr.stacks(received, Set.of("jdk.ExecutionSample")))
+                    .anySatisfy(s -> assertThat(s).anyMatch(f -> f.endsWith("Burner.burnCpuInHolmesTest")));
+            await().atMost(5, TimeUnit.SECONDS).until(() -> pyroscope.deliveredUploads() == 1);
+        }
+        // Holmes closed the reporter with itself.
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("holmes-pyroscope") && t.isAlive());
+    }
+
+    @Test
+    void aThreadDumpGoesAsPprof_withItsSampleTypeConfig() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        PyroscopeReporter pyroscope = reporter().build();
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).reporter(pyroscope).build().start()) {
+            holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
+            RecordedRequest request = server.takeRequest(20, TimeUnit.SECONDS);
+
+            HttpUrl url = request.getRequestUrl();
+            assertThat(url.queryParameter("format")).isEqualTo("pprof");
+            assertThat(url.queryParameter("name")).isEqualTo("holmes-test{holmes_reason=manual,holmes_trigger=thread}");
+            Multipart body = Multipart.of(request);
+            assertThat(body.names()).containsExactly("profile", "sample_type_config");
+            assertThat(body.part("profile").filename()).isNotNull();
+            Pprof profile = Pprof.parse(body.part("profile").gunzipped());
+            assertThat(profile.samples()).anySatisfy(s -> assertThat(s.contains(
+                    "PyroscopeReporterTest.aThreadDumpGoesAsPprof_withItsSampleTypeConfig")).isTrue());
+            JsonNode config = new ObjectMapper().readTree(body.part("sample_type_config").text());
+            assertThat(config.get("threads").get("aggregation").asText()).isEqualTo("sum");
+            assertThat(config.get("threads").get("display-name").asText()).isEqualTo("threads");
+        }
+    }
+
+    @Test
+    void basicAuthTenantAndExtraHeaders_areSent() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        server.enqueue(new MockResponse().setResponseCode(200));
+        PyroscopeReporter basic = closeLater(reporter().basicAuth("holmes", "pa55:word").tenantId("team-a")
+                .headers(Map.of("X-Extra", "1")).build());
+        basic.report(Events.cpu(tmp, 1_000, "x"));
+        RecordedRequest first = server.takeRequest(10, TimeUnit.SECONDS);
+        assertThat(first.getHeader("Authorization")).isEqualTo("Basic "
+                + Base64.getEncoder().encodeToString("holmes:pa55:word".getBytes(StandardCharsets.UTF_8)));
+        assertThat(first.getHeader("X-Scope-OrgID")).isEqualTo("team-a");
+        assertThat(first.getHeader("X-Extra")).isEqualTo("1");
+
+        PyroscopeReporter bearer = closeLater(reporter().bearerToken("t0ken").build());
+        bearer.report(Events.cpu(tmp, 1_001, "x"));
+        RecordedRequest second = server.takeRequest(10, TimeUnit.SECONDS);
+        assertThat(second.getHeader("Authorization")).isEqualTo("Bearer t0ken");
+        assertThat(second.getHeader("X-Scope-OrgID")).isNull();
+    }
+
+    @Test
+    void a503IsRetried_thenDelivered() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(503));
+        server.enqueue(new MockResponse().setResponseCode(429).setHeader("Retry-After", "0"));
+        server.enqueue(new MockResponse().setResponseCode(200));
+        PyroscopeReporter pyroscope = closeLater(reporter().maxRetries(3).build());
+
+        pyroscope.report(Events.cpu(tmp, 2_000, "profile"));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> pyroscope.deliveredUploads() == 1);
+        assertThat(server.getRequestCount()).isEqualTo(3);
+        assertThat(pyroscope.retriedUploads()).isEqualTo(2);
+        assertThat(pyroscope.failedUploads()).isZero();
+        for (int i = 0; i < 3; i++) {
+            // Each attempt carries the whole profile again.
+            assertThat(Multipart.of(server.takeRequest()).part("jfr").gunzipped()).isEqualTo("profile".getBytes());
+        }
+    }
+
+    @Test
+    void a400IsNotRetried_andTheServersMessageIsLogged_withoutSecrets() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(400).setBody("invalid label name\n"));
+        server.enqueue(new MockResponse().setResponseCode(200));
+        PyroscopeReporter pyroscope = closeLater(reporter().basicAuth("holmes", "hunter2-secret").maxRetries(5).build());
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            pyroscope.report(Events.cpu(tmp, 3_000, "refused"));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> pyroscope.failedUploads() == 1);
+            pyroscope.report(Events.cpu(tmp, 3_001, "accepted"));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> pyroscope.deliveredUploads() == 1);
+        } finally {
+            System.setErr(originalErr);
+        }
+        // The second request is the second event: the first was never sent again.
+        assertThat(server.takeRequest().getRequestUrl().queryParameter("from")).isEqualTo("3000");
+        assertThat(server.takeRequest().getRequestUrl().queryParameter("from")).isEqualTo("3001");
+        assertThat(server.getRequestCount()).isEqualTo(2);
+        assertThat(pyroscope.retriedUploads()).isZero();
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertThat(logged).contains("400 invalid label name").contains("not retried")
+                .doesNotContain("hunter2").doesNotContain(Base64.getEncoder().encodeToString(
+                        "holmes:hunter2-secret".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aFullQueueDropsTheOldestWaitingEvent_andCountsIt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                firstArrived.countDown();
+                release.await(20, TimeUnit.SECONDS);
+                return new MockResponse().setResponseCode(200);
+            }
+        });
+        PyroscopeReporter pyroscope = closeLater(reporter().queueCapacity(2).timeout(Duration.ofSeconds(30)).build());
+
+        pyroscope.report(Events.cpu(tmp, 4_000, "in flight"));
+        assertThat(firstArrived.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 1; i < 10; i++) {
+            pyroscope.report(Events.cpu(tmp, 4_000 + i, "queued"));
+        }
+        assertThat(pyroscope.droppedUploads()).isEqualTo(7);
+        assertThat(pyroscope.queuedUploads()).isEqualTo(2);
+        release.countDown();
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> pyroscope.deliveredUploads() == 3);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sent.add(server.takeRequest().getRequestUrl().queryParameter("from"));
+        }
+        assertThat(sent).containsExactly("4000", "4008", "4009");
+    }
+
+    @Test
+    void aDeadServer_costsRetriesAndACounter_andNeverBlocksReportOrClose() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        PyroscopeReporter pyroscope = PyroscopeReporter.builder("http://127.0.0.1:" + port, "holmes-test")
+                .maxRetries(2).retryBackoff(Duration.ofMillis(20)).timeout(Duration.ofSeconds(2)).build();
+
+        for (int i = 0; i < 5; i++) {
+            pyroscope.report(Events.cpu(tmp, 5_000 + i, "x"));
+        }
+        await().atMost(20, TimeUnit.SECONDS).until(() -> pyroscope.failedUploads() == 5);
+        assertThat(pyroscope.retriedUploads()).isEqualTo(10);
+        assertThat(pyroscope.deliveredUploads()).isZero();
+        pyroscope.close();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("holmes-pyroscope") && t.isAlive());
+    }
+
+    @Test
+    void aServerThatNeverAnswers_isCutOffByTheTimeout_andCloseReturnsWithinIt() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+        }
+        Duration timeout = Duration.ofMillis(800);
+        PyroscopeReporter pyroscope = reporter().timeout(timeout).maxRetries(5).build();
+        pyroscope.report(Events.cpu(tmp, 6_000, "x"));
+        pyroscope.report(Events.cpu(tmp, 6_001, "x"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> server.getRequestCount() >= 2);
+
+        long started = System.nanoTime();
+        pyroscope.close();
+        long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        // A bound on a guarantee, not a speed target: close waits for the timeout and no more (plus scheduling slack).
+        assertThat(closeMillis).isLessThan(timeout.toMillis() + 2_000);
+        assertThat(pyroscope.deliveredUploads()).isZero();
+        assertThat(pyroscope.failedUploads() + pyroscope.droppedUploads()).isEqualTo(2);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("holmes-pyroscope") && t.isAlive()));
+    }
+
+    @Test
+    void badOptionsAreAllNamed_andNoSecretIsEchoed() {
+        assertThatThrownBy(() -> PyroscopeReporter.builder("http://bob:hunter2@pyroscope:4040", "my app")
+                .labels(Map.of("env", "prod", "bad key", "v", "k=1", "v", "holmes_trigger", "x", "ok", "a,b"))
+                .basicAuth("holmes", "s3cret").bearerToken("t0ken-s3cret")
+                .timeout(Duration.ZERO).maxRetries(-1).queueCapacity(0)
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("serverAddress must not carry credentials")
+                .hasMessageContaining("applicationName must not contain")
+                .hasMessageContaining("'bad key'").hasMessageContaining("'k=1'")
+                .hasMessageContaining("'holmes_trigger' is set by Holmes itself")
+                .hasMessageContaining("label 'ok'")
+                .hasMessageContaining("exclude each other")
+                .hasMessageContaining("timeout").hasMessageContaining("maxRetries").hasMessageContaining("queueCapacity")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain("s3cret"));
+    }
+
+    @Test
+    void toStringShowsTheSetup_butNoSecret() {
+        PyroscopeReporter pyroscope = closeLater(reporter().basicAuth("holmes", "hunter2")
+                .headers(Map.of("X-Api-Key", "k3y-s3cret")).labels(Map.of("env", "prod")).build());
+        assertThat(pyroscope.toString()).contains("holmes-test").contains("env=prod").contains("basic")
+                .contains("X-Api-Key").doesNotContain("hunter2").doesNotContain("k3y-s3cret");
+        PyroscopeReporter bearer = closeLater(reporter().bearerToken("t0ken-s3cret").build());
+        assertThat(bearer.toString()).contains("bearer").doesNotContain("t0ken-s3cret");
+    }
+
+    @Test
+    void aPathPrefixOnTheServerAddressIsKept() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        PyroscopeReporter pyroscope = closeLater(PyroscopeReporter.builder(server.url("/pyroscope").toString(), "app")
+                .build());
+        pyroscope.report(Events.cpu(tmp, 7_000, "x"));
+        assertThat(server.takeRequest(10, TimeUnit.SECONDS).getRequestUrl().encodedPath()).isEqualTo("/pyroscope/ingest");
+    }
+}
