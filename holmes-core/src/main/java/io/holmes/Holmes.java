@@ -61,6 +61,12 @@ public final class Holmes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Holmes.class);
 
+    /** Events the dump directory keeps unless {@link Builder#dumpBudget(int, long)} says otherwise. */
+    public static final int DEFAULT_MAX_EVENTS = 50;
+
+    /** Bytes the dump directory keeps unless {@link Builder#dumpBudget(int, long)} says otherwise. */
+    public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
+
     /** The shortest collect interval accepted. */
     public static final Duration MIN_COLLECT_INTERVAL = Duration.ofMillis(10);
 
@@ -152,15 +158,42 @@ public final class Holmes implements AutoCloseable {
         }
         stop();
         if (first) {
-            for (ProfileReporter reporter : reporters) {
-                if (reporter instanceof AutoCloseable) {
-                    try {
-                        ((AutoCloseable) reporter).close();
-                    } catch (Exception | LinkageError e) {
-                        LOG.warn("Holmes could not close reporter {}: {}", reporter.getClass().getName(), e.toString());
-                    }
+            closeReporters();
+        }
+    }
+
+    /**
+     * Closes the reporters that are {@link AutoCloseable} on a daemon thread, waiting for them at most the close
+     * timeout: a reporter whose {@code close()} blocks cannot hold the application's shutdown.
+     */
+    private void closeReporters() {
+        List<AutoCloseable> closeable = new ArrayList<>();
+        for (ProfileReporter reporter : reporters) {
+            if (reporter instanceof AutoCloseable) {
+                closeable.add((AutoCloseable) reporter);
+            }
+        }
+        if (closeable.isEmpty()) {
+            return;
+        }
+        Thread closer = new DaemonThreads("holmes-close").newThread(() -> {
+            for (AutoCloseable reporter : closeable) {
+                try {
+                    reporter.close();
+                } catch (Exception | LinkageError e) {
+                    LOG.warn("Holmes could not close reporter {}: {}", reporter.getClass().getName(), e.toString());
                 }
             }
+        });
+        closer.start();
+        try {
+            closer.join(closeTimeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            LOG.warn("Holmes' reporters did not close within {}; they are left to finish on a daemon thread",
+                    closeTimeout);
         }
     }
 
@@ -420,11 +453,6 @@ public final class Holmes implements AutoCloseable {
      */
     public static final class Builder {
 
-        /** Defaults of rules that are enabled at run time without having been configured. */
-        static final Rule DEFAULT_CPU = Rule.cpu(30, 50, 80, Duration.ofMinutes(2));
-        static final Rule DEFAULT_MEM = Rule.mem(50, 30, 85, Duration.ofMinutes(2));
-        static final Rule DEFAULT_THREAD = Rule.thread(200, 50, 2000, 50_000, Duration.ofMinutes(2));
-
         private Duration collectInterval = Duration.ofSeconds(5);
         private Double cpuCores;
         private Long memoryLimit;
@@ -438,8 +466,8 @@ public final class Holmes implements AutoCloseable {
         private int cpuMax;
         private final List<ProfileReporter> reporters = new ArrayList<>();
         private boolean nullReporter;
-        private int maxEvents = 50;
-        private long maxBytes = 256L * 1024 * 1024;
+        private int maxEvents = DEFAULT_MAX_EVENTS;
+        private long maxBytes = DEFAULT_MAX_BYTES;
         private int reporterQueueCapacity = 64;
         private Duration closeTimeout = Duration.ofSeconds(5);
         private ProcessProbe probe;
@@ -579,9 +607,32 @@ public final class Holmes implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Every problem with the options set so far, one message each, each starting with the builder option it is
+         * about ({@code collectInterval}, {@code cpuDump.min}, {@code dumpBudget.maxBytes}, ...) and naming the bad
+         * value. Empty when {@link #build()} would succeed. Integrations use it to report problems in their own
+         * vocabulary.
+         */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            rules(problems);
+            return problems;
+        }
+
         /** Checks every option and builds; throws {@link IllegalArgumentException} naming each bad option and value. */
         public Holmes build() {
             List<String> problems = new ArrayList<>();
+            Map<DumpType, Rule> rules = rules(problems);
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid Holmes configuration: " + String.join("; ", problems));
+            }
+            double cores = cpuCores != null ? cpuCores : CpuQuota.defaultCores();
+            long limit = memoryLimit != null ? memoryLimit : defaultMemoryLimit();
+            return new Holmes(this, cores, limit, rules);
+        }
+
+        /** Checks every option into {@code problems} and returns the rules in force (defaults where unset). */
+        private Map<DumpType, Rule> rules(List<String> problems) {
             checkInterval(problems, collectInterval);
             if (cpuCores != null && (!Double.isFinite(cpuCores) || cpuCores <= 0 || cpuCores > 100_000)) {
                 problems.add("cpuCores must be a finite number above 0, but was " + cpuCores);
@@ -612,9 +663,9 @@ public final class Holmes implements AutoCloseable {
                         + allocSamplingInterval);
             }
             Map<DumpType, Rule> rules = new EnumMap<>(DumpType.class);
-            rules.put(DumpType.CPU, DEFAULT_CPU);
-            rules.put(DumpType.MEM, DEFAULT_MEM);
-            rules.put(DumpType.THREAD, DEFAULT_THREAD);
+            for (DumpType type : DumpType.values()) {
+                rules.put(type, Rule.defaults(type));
+            }
             for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {
                 DumpType type = draft.getKey();
                 RuleDraft d = draft.getValue();
@@ -644,12 +695,7 @@ public final class Holmes implements AutoCloseable {
             } else if (closeTimeout.isNegative() || closeTimeout.isZero() || closeTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
                 problems.add("closeTimeout must be above 0 and at most 5m, but was " + closeTimeout);
             }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid Holmes configuration: " + String.join("; ", problems));
-            }
-            double cores = cpuCores != null ? cpuCores : CpuQuota.defaultCores();
-            long limit = memoryLimit != null ? memoryLimit : defaultMemoryLimit();
-            return new Holmes(this, cores, limit, rules);
+            return rules;
         }
 
         static void checkInterval(List<String> problems, Duration interval) {

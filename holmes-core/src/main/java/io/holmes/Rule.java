@@ -33,6 +33,26 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
         }
     }
 
+    private static final Rule DEFAULT_CPU = cpu(30, 50, 80, Duration.ofMinutes(2));
+    private static final Rule DEFAULT_MEM = mem(50, 30, 85, Duration.ofMinutes(2));
+    private static final Rule DEFAULT_THREAD = thread(200, 50, 2000, 50_000, Duration.ofMinutes(2));
+
+    /**
+     * The rule Holmes uses for {@code type} when none was configured: what {@link Holmes#enable(DumpType)} turns on,
+     * and what integrations fill unset thresholds from. CPU 30/50/80 %, heap 50/30/85 %, threads 200/50 %/2000 with
+     * a ceiling of 50000; cooldown 2 minutes.
+     */
+    public static Rule defaults(DumpType type) {
+        switch (Objects.requireNonNull(type, "type")) {
+            case CPU:
+                return DEFAULT_CPU;
+            case MEM:
+                return DEFAULT_MEM;
+            default:
+                return DEFAULT_THREAD;
+        }
+    }
+
     /** A CPU rule: percentages of cpuCores. */
     public static Rule cpu(int min, int diff, int abs, Duration cooldown) {
         return new Rule(DumpType.CPU, min, diff, abs, 0, cooldown);

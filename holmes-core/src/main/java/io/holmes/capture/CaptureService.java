@@ -173,8 +173,10 @@ public final class CaptureService {
                 warnings.clear("failed-" + event.type());
                 LOG.info("Holmes captured {} ({}: current {}, average {}) in {} ms: {}", event.type(), event.reason(),
                         event.current(), event.average(), event.duration().toMillis(), event.files());
-                group.get(i).result().complete(event);
+                // Reporters first: completing the future runs the caller's callbacks on this thread, and one of them
+                // may stop Holmes.
                 onEvent.accept(event);
+                group.get(i).result().complete(event);
             }
         } catch (Throwable e) {
             for (Capture capture : captures) {

@@ -32,6 +32,8 @@ public final class AsyncProfilerOwner {
     private Session current;
     /** Engines before this index were refused once; they are not tried again. */
     private int firstEngine;
+    /** A session of Holmes' own whose stop failed: still Holmes' to stop before anything else. */
+    private boolean orphaned;
 
     /** For tests: an owner over a profiler of the caller's choosing. */
     public AsyncProfilerOwner(Callable<NativeProfiler> loader) {
@@ -57,6 +59,14 @@ public final class AsyncProfilerOwner {
         NativeProfiler p = load();
         if (current != null) {
             throw new ProfilerUnavailableException("async-profiler is busy with another Holmes capture in this JVM", null);
+        }
+        if (orphaned) {
+            try {
+                p.execute(ProfilerCommands.STOP);
+            } catch (Exception e) {
+                // Already stopped after all; the status below tells.
+            }
+            orphaned = false;
         }
         String status;
         try {
@@ -114,9 +124,18 @@ public final class AsyncProfilerOwner {
         throw new ProfilerUnavailableException("async-profiler cannot load here: " + loadFailure, loadFailure);
     }
 
-    private synchronized void release(Session session) {
+    private synchronized void release(Session session, boolean stopped) {
         if (current == session) {
             current = null;
+            orphaned = !stopped && isStillActive(session.profiler);
+        }
+    }
+
+    private static boolean isStillActive(NativeProfiler profiler) {
+        try {
+            return ProfilerCommands.isActive(profiler.execute(ProfilerCommands.STATUS));
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -151,12 +170,14 @@ public final class AsyncProfilerOwner {
                 }
                 closed = true;
             }
+            boolean stopped = false;
             try {
                 profiler.execute(ProfilerCommands.STOP);
+                stopped = true;
             } catch (Exception e) {
                 LOG.warn("Holmes could not stop its async-profiler session: {}", e.toString());
             } finally {
-                release(this);
+                release(this, stopped);
             }
         }
     }

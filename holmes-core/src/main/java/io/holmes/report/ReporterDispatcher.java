@@ -36,6 +36,7 @@ public final class ReporterDispatcher {
     private final AtomicLong failed;
     private final AtomicLong delivered;
     private final OnceLogger warnings = new OnceLogger(LOG);
+    private volatile boolean shut;
 
     /** Counters are shared so that totals survive restarts; pass fresh ones for a fresh count. */
     public ReporterDispatcher(List<ProfileReporter> reporters, int capacity, AtomicLong dropped, AtomicLong failed,
@@ -56,6 +57,11 @@ public final class ReporterDispatcher {
         if (thread == null) {
             return;
         }
+        if (shut) {
+            // Behind STOP nothing would ever take it.
+            dropped.incrementAndGet();
+            return;
+        }
         while (queue.remainingCapacity() <= 1 || !queue.offer(event)) {
             if (queue.poll() != null) {
                 dropped.incrementAndGet();
@@ -70,8 +76,10 @@ public final class ReporterDispatcher {
         if (thread == null) {
             return;
         }
+        shut = true;
         while (!queue.offer(STOP)) {
-            if (queue.poll() != null) {
+            DumpEvent oldest = queue.poll();
+            if (oldest != null && oldest != STOP) {
                 dropped.incrementAndGet();
             }
         }
@@ -84,6 +92,13 @@ public final class ReporterDispatcher {
             thread.interrupt();
             LOG.warn("A Holmes reporter did not finish within {}; its thread was interrupted and left to end by itself",
                     timeout);
+        }
+        // Whatever is still queued will never be delivered: count it.
+        DumpEvent left;
+        while ((left = queue.poll()) != null) {
+            if (left != STOP) {
+                dropped.incrementAndGet();
+            }
         }
     }
 

@@ -51,6 +51,8 @@ final class Delivery implements AutoCloseable {
     private final ArrayDeque<DumpEvent> queue;
     private final Thread thread;
     private boolean closing;
+    /** Set when close() gave up waiting: the thread must not start anything more. */
+    private volatile boolean abandoned;
     private volatile Call inFlight;
 
     private final AtomicLong dropped = new AtomicLong();
@@ -128,14 +130,17 @@ final class Delivery implements AutoCloseable {
                         return;
                     }
                 }
+                if (abandoned || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
                 event = queue.pollFirst();
             }
-            if (event == null || Thread.currentThread().isInterrupted()) {
+            if (event == null) {
                 return;
             }
             try {
                 deliver(event);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 failed.incrementAndGet();
                 warnings.warn("unexpected", "Holmes could not upload event {} to {}: {}", event.id(), target,
                         e.toString());
@@ -183,6 +188,10 @@ final class Delivery implements AutoCloseable {
     private Attempt send(Request request) {
         Call call = client.newCall(request);
         inFlight = call;
+        if (abandoned) {
+            // close() gave up between taking this event and now; it may have missed the call to cancel.
+            call.cancel();
+        }
         try (Response response = call.execute()) {
             int code = response.code();
             if (code >= 200 && code < 300) {
@@ -279,6 +288,7 @@ final class Delivery implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
+            abandoned = true;
             Call call = inFlight;
             if (call != null) {
                 call.cancel();

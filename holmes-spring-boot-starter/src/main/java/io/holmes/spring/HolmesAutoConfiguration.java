@@ -1,0 +1,78 @@
+package io.holmes.spring;
+
+import io.holmes.DumpType;
+import io.holmes.Holmes;
+import io.holmes.ProfileReporter;
+import io.holmes.reporters.PyroscopeReporter;
+import okhttp3.OkHttpClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Holmes from {@code holmes.*}: on by default when the starter is on the class path, off with
+ * {@code holmes.enabled=false}. Every bean backs off when the application declares its own. Reporter beans
+ * ({@link ProfileReporter}) are handed to Holmes; {@link HolmesBuilderCustomizer} beans adjust the builder last.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "holmes", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(HolmesProperties.class)
+public class HolmesAutoConfiguration {
+
+    /** How many events the Actuator endpoint remembers. */
+    static final int RECENT_EVENTS = 20;
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RecentEvents holmesRecentEvents() {
+        return new RecentEvents(RECENT_EVENTS);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Holmes holmes(HolmesProperties properties, ObjectProvider<ProfileReporter> reporters,
+                         ObjectProvider<HolmesBuilderCustomizer> customizers) {
+        Holmes.Builder builder = HolmesPropertiesMapper.toBuilder(properties);
+        reporters.orderedStream().forEach(builder::reporter);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        Holmes holmes = builder.build();
+        for (DumpType off : HolmesPropertiesMapper.disabledRules(properties)) {
+            holmes.disable(off);
+        }
+        return holmes;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public HolmesLifecycle holmesLifecycle(Holmes holmes) {
+        return new HolmesLifecycle(holmes);
+    }
+
+    /** The Pyroscope reporter, when {@code holmes.pyroscope.server-address} is set and OkHttp is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({OkHttpClient.class, PyroscopeReporter.class})
+    @ConditionalOnExpression("!'${holmes.pyroscope.server-address:}'.isBlank()")
+    static class PyroscopeConfiguration {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        public PyroscopeReporter holmesPyroscopeReporter(HolmesProperties properties, Environment environment,
+                                                         ObjectProvider<OkHttpClient> client) {
+            HolmesProperties.Pyroscope pyroscope = properties.getPyroscope();
+            String name = pyroscope.getApplicationName() != null ? pyroscope.getApplicationName()
+                    : environment.getProperty("spring.application.name");
+            if (name == null || name.isBlank()) {
+                throw new IllegalStateException("holmes.pyroscope.application-name must be set when"
+                        + " spring.application.name is not");
+            }
+            return HolmesPropertiesMapper.pyroscope(pyroscope, name, client.getIfAvailable()).build();
+        }
+    }
+}

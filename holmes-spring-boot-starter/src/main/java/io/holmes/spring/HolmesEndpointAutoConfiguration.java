@@ -1,0 +1,24 @@
+package io.holmes.spring;
+
+import io.holmes.Holmes;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** The {@code holmes} Actuator endpoint, when Actuator is present and the endpoint is available (exposed). */
+@AutoConfiguration(after = HolmesAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(Holmes.class)
+public class HolmesEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = HolmesEndpoint.class)
+    public HolmesEndpoint holmesEndpoint(Holmes holmes, RecentEvents events) {
+        return new HolmesEndpoint(holmes, events);
+    }
+}

@@ -1,0 +1,29 @@
+package io.holmes.spring;
+
+import io.holmes.Holmes;
+import org.springframework.context.SmartLifecycle;
+
+/** Starts Holmes once the application context is up and stops it when the context closes. */
+public class HolmesLifecycle implements SmartLifecycle {
+
+    private final Holmes holmes;
+
+    public HolmesLifecycle(Holmes holmes) {
+        this.holmes = holmes;
+    }
+
+    @Override
+    public void start() {
+        holmes.start();
+    }
+
+    @Override
+    public void stop() {
+        holmes.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return holmes.isRunning();
+    }
+}

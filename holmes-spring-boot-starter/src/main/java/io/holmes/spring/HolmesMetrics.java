@@ -1,0 +1,115 @@
+package io.holmes.spring;
+
+import io.holmes.DumpEvent;
+import io.holmes.DumpType;
+import io.holmes.Holmes;
+import io.holmes.ProfileReporter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * Meters about Holmes itself: {@code holmes.reading} (gauge per type), {@code holmes.ticks},
+ * {@code holmes.triggers} (by type and reason), {@code holmes.capture.duration} (by type), {@code holmes.reports}
+ * (by reporter and outcome), {@code holmes.reports.dropped} (Holmes' own reporter queue) and
+ * {@code holmes.dump.bytes}. It is also a reporter, which is how it sees the events.
+ */
+public class HolmesMetrics implements MeterBinder, ProfileReporter {
+
+    private final ObjectProvider<Holmes> holmes;
+    private final ListableBeanFactory beans;
+    private final boolean uploadersPresent;
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param holmes           resolved when a meter is read, so that the meters may be bound before Holmes exists
+     * @param beans            where the reporter beans with upload counters are looked up when meters are bound
+     * @param uploadersPresent whether holmes-reporters and OkHttp are on the class path
+     */
+    public HolmesMetrics(ObjectProvider<Holmes> holmes, ListableBeanFactory beans, boolean uploadersPresent) {
+        this.holmes = holmes;
+        this.beans = beans;
+        this.uploadersPresent = uploadersPresent;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        registries.add(registry);
+        for (DumpType type : DumpType.values()) {
+            Gauge.builder("holmes.reading", holmes, h -> reading(h, type))
+                    .tag("type", type.fileTag())
+                    .description("Holmes' latest reading: CPU %, heap % or live threads")
+                    .register(registry);
+        }
+        FunctionCounter.builder("holmes.ticks", holmes, h -> value(h, Holmes::ticks))
+                .description("Collect ticks taken").register(registry);
+        FunctionCounter.builder("holmes.reports.dropped", holmes, h -> value(h, Holmes::droppedReports))
+                .description("Events dropped because reporters were slower than captures").register(registry);
+        Gauge.builder("holmes.dump.bytes", holmes, h -> value(h, Holmes::bytesOnDisk))
+                .baseUnit("bytes").description("Bytes of captures in the dump directory").register(registry);
+        if (uploadersPresent) {
+            for (Map.Entry<String, ProfileReporter> reporter : beans.getBeansOfType(ProfileReporter.class).entrySet()) {
+                bindUploader(registry, reporter.getKey(), reporter.getValue());
+            }
+        }
+    }
+
+    private static void bindUploader(MeterRegistry registry, String name, Object reporter) {
+        if (reporter instanceof io.holmes.reporters.PyroscopeReporter p) {
+            uploads(registry, name, p, x -> x.deliveredUploads(), x -> x.failedUploads(), x -> x.droppedUploads());
+        } else if (reporter instanceof io.holmes.reporters.HttpReporter h) {
+            uploads(registry, name, h, x -> x.deliveredUploads(), x -> x.failedUploads(), x -> x.droppedUploads());
+        }
+    }
+
+    private static <T> void uploads(MeterRegistry registry, String name, T reporter, ToDoubleFunction<T> delivered,
+                                    ToDoubleFunction<T> failed, ToDoubleFunction<T> dropped) {
+        FunctionCounter.builder("holmes.reports", reporter, delivered).tag("reporter", name)
+                .tag("outcome", "delivered").register(registry);
+        FunctionCounter.builder("holmes.reports", reporter, failed).tag("reporter", name)
+                .tag("outcome", "failed").register(registry);
+        FunctionCounter.builder("holmes.reports", reporter, dropped).tag("reporter", name)
+                .tag("outcome", "dropped").register(registry);
+    }
+
+    @Override
+    public void report(DumpEvent event) {
+        for (MeterRegistry registry : registries) {
+            Counter.builder("holmes.triggers")
+                    .tag("type", event.type().fileTag())
+                    .tag("reason", event.reason().name().toLowerCase(Locale.ROOT))
+                    .description("Captures taken, by trigger type and reason")
+                    .register(registry)
+                    .increment();
+            Timer.builder("holmes.capture.duration")
+                    .tag("type", event.type().fileTag())
+                    .description("Time from the start of a capture to its files on disk")
+                    .register(registry)
+                    .record(event.duration());
+        }
+    }
+
+    private static double reading(ObjectProvider<Holmes> provider, DumpType type) {
+        Holmes h = provider.getIfAvailable();
+        if (h == null) {
+            return Double.NaN;
+        }
+        int latest = h.state(type).latest();
+        return latest < 0 ? Double.NaN : latest;
+    }
+
+    private static double value(ObjectProvider<Holmes> provider, ToDoubleFunction<Holmes> f) {
+        Holmes h = provider.getIfAvailable();
+        return h == null ? Double.NaN : f.applyAsDouble(h);
+    }
+}

@@ -1,0 +1,34 @@
+package io.holmes.spring;
+
+import io.holmes.Holmes;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+
+/** Micrometer meters about Holmes, when Micrometer is on the class path; Boot binds them to every registry. */
+@AutoConfiguration(before = HolmesAutoConfiguration.class)
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnProperty(prefix = "holmes", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class HolmesMetricsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public HolmesMetrics holmesMetrics(ObjectProvider<Holmes> holmes, ListableBeanFactory beans) {
+        return new HolmesMetrics(holmes, beans,
+                isPresent("io.holmes.reporters.PyroscopeReporter") && isPresent("okhttp3.OkHttpClient"));
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, HolmesMetricsAutoConfiguration.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,451 @@
+package io.holmes.spring;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Holmes configured from {@code holmes.*}. Every option of {@code Holmes.Builder} has a property here; an unset
+ * property leaves Holmes' own default in force (the defaults below are Holmes', quoted for reference). A rule is on
+ * when {@code holmes.<rule>.enabled} is true, or when any of its thresholds is set and {@code enabled} is not
+ * false; thresholds left unset take Holmes' defaults. Bad values fail start-up with a message naming the property.
+ */
+@ConfigurationProperties(prefix = "holmes")
+public class HolmesProperties implements Validator {
+
+    /** Whether Holmes runs at all. Default: true. */
+    private boolean enabled = true;
+
+    /** How often Holmes takes its readings; at least 10ms. Default: 5s. */
+    private Duration collectInterval;
+
+    /** Denominator of the CPU percentage. Default: the container's CPU quota, else the available processors. */
+    private Double cpuCores;
+
+    /** Denominator of the heap percentage. Default: the maximum heap (-Xmx). */
+    private DataSize memoryLimit;
+
+    /** Directory of the captures, created with owner-only permissions. Default: ${java.io.tmpdir}/holmes. */
+    private Path dumpPath;
+
+    /** Length of a CPU or allocation capture, 100ms to 10m. Default: 5s. */
+    private Duration samplingTime;
+
+    /** No capture of any kind while CPU % is at or above this; 0 turns the veto off. Default: 0. */
+    private Integer cpuMax;
+
+    /** CPU time between two CPU samples of a thread during a CPU capture, 1ms to 1s. Default: 10ms. */
+    private Duration cpuSamplingInterval;
+
+    /** Bytes allocated between two allocation samples during a MEM capture, 1KB to 1GB. Default: 512KB. */
+    private DataSize allocSamplingInterval;
+
+    /** Whether MEM captures also write an .hprof heap dump (pauses the JVM, holds secrets). Default: false. */
+    private Boolean heapDump;
+
+    /** Finished events that may wait for slow reporters before the oldest is dropped. Default: 64. */
+    private Integer reporterQueueCapacity;
+
+    /** How long stopping Holmes waits for captures and reporters. Default: 5s. */
+    private Duration closeTimeout;
+
+    /** The CPU rule, in percent of cpu-cores. */
+    private final Rule cpu = new Rule();
+
+    /** The heap rule, in percent of memory-limit. */
+    private final Rule mem = new Rule();
+
+    /** The thread rule, in live threads. */
+    private final ThreadRule thread = new ThreadRule();
+
+    /** The disk budget of the dump directory. */
+    private final Dump dump = new Dump();
+
+    /** Pushing captures to a Pyroscope server; on when server-address is set. */
+    private final Pyroscope pyroscope = new Pyroscope();
+
+    /** Thresholds of one rule; see Holmes' rule semantics. */
+    public static class Rule {
+
+        /** Whether the rule fires. Default: true when a threshold is set, else false. */
+        private Boolean enabled;
+
+        /** Readings below this never capture. */
+        private Integer min;
+
+        /** How many percent above the average of the previous ten readings a reading must be to capture. */
+        private Integer diff;
+
+        /** Readings above this capture whatever the average. */
+        private Integer abs;
+
+        /** How long the rule rests after it captured. Default: 2m. */
+        private Duration cooldown;
+
+        boolean isConfigured() {
+            return Boolean.TRUE.equals(enabled)
+                    || (!Boolean.FALSE.equals(enabled) && (min != null || diff != null || abs != null || cooldown != null
+                    || hasMore()));
+        }
+
+        boolean hasMore() {
+            return false;
+        }
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Integer getMin() {
+            return min;
+        }
+
+        public void setMin(Integer min) {
+            this.min = min;
+        }
+
+        public Integer getDiff() {
+            return diff;
+        }
+
+        public void setDiff(Integer diff) {
+            this.diff = diff;
+        }
+
+        public Integer getAbs() {
+            return abs;
+        }
+
+        public void setAbs(Integer abs) {
+            this.abs = abs;
+        }
+
+        public Duration getCooldown() {
+            return cooldown;
+        }
+
+        public void setCooldown(Duration cooldown) {
+            this.cooldown = cooldown;
+        }
+    }
+
+    /** Thresholds of the thread rule, which also has a ceiling. */
+    public static class ThreadRule extends Rule {
+
+        /** Readings at or above this never capture (a dump that large is itself a hazard); 0 turns it off. */
+        private Integer max;
+
+        @Override
+        boolean hasMore() {
+            return max != null;
+        }
+
+        public Integer getMax() {
+            return max;
+        }
+
+        public void setMax(Integer max) {
+            this.max = max;
+        }
+    }
+
+    /** The disk budget: the oldest events are deleted first. */
+    public static class Dump {
+
+        /** The most capture events kept (an event is the few files sharing one stamp). Default: 50. */
+        private Integer maxFiles;
+
+        /** The most bytes kept, at least 1MB. Default: 256MB. */
+        private DataSize maxSize;
+
+        public Integer getMaxFiles() {
+            return maxFiles;
+        }
+
+        public void setMaxFiles(Integer maxFiles) {
+            this.maxFiles = maxFiles;
+        }
+
+        public DataSize getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(DataSize maxSize) {
+            this.maxSize = maxSize;
+        }
+    }
+
+    /** A Pyroscope server to push captures to. */
+    public static class Pyroscope {
+
+        /** The server, for example http://pyroscope:4040. Setting it turns the reporter on. */
+        private String serverAddress;
+
+        /** The application's name in Pyroscope. Default: spring.application.name. */
+        private String applicationName;
+
+        /** Static labels of every upload. */
+        private Map<String, String> labels = new LinkedHashMap<>();
+
+        /** The tenant, sent as X-Scope-OrgID to a multi-tenant server. */
+        private String tenantId;
+
+        /** User for HTTP basic authentication. */
+        private String basicAuthUser;
+
+        /** Password for HTTP basic authentication; never logged. */
+        private String basicAuthPassword;
+
+        /** Token sent as Authorization: Bearer; never logged. */
+        private String bearerToken;
+
+        /** Extra headers of every upload. */
+        private Map<String, String> headers = new LinkedHashMap<>();
+
+        /** The longest an upload may take, and the longest closing waits for uploads. Default: 10s. */
+        private Duration timeout;
+
+        /** Attempts after the first for 429, 5xx and I/O errors. Default: 3. */
+        private Integer maxRetries;
+
+        /** Captures that may wait for upload before the oldest is dropped. Default: 16. */
+        private Integer queueCapacity;
+
+        public String getServerAddress() {
+            return serverAddress;
+        }
+
+        public void setServerAddress(String serverAddress) {
+            this.serverAddress = serverAddress;
+        }
+
+        public String getApplicationName() {
+            return applicationName;
+        }
+
+        public void setApplicationName(String applicationName) {
+            this.applicationName = applicationName;
+        }
+
+        public Map<String, String> getLabels() {
+            return labels;
+        }
+
+        public void setLabels(Map<String, String> labels) {
+            this.labels = labels;
+        }
+
+        public String getTenantId() {
+            return tenantId;
+        }
+
+        public void setTenantId(String tenantId) {
+            this.tenantId = tenantId;
+        }
+
+        public String getBasicAuthUser() {
+            return basicAuthUser;
+        }
+
+        public void setBasicAuthUser(String basicAuthUser) {
+            this.basicAuthUser = basicAuthUser;
+        }
+
+        public String getBasicAuthPassword() {
+            return basicAuthPassword;
+        }
+
+        public void setBasicAuthPassword(String basicAuthPassword) {
+            this.basicAuthPassword = basicAuthPassword;
+        }
+
+        public String getBearerToken() {
+            return bearerToken;
+        }
+
+        public void setBearerToken(String bearerToken) {
+            this.bearerToken = bearerToken;
+        }
+
+        public Map<String, String> getHeaders() {
+            return headers;
+        }
+
+        public void setHeaders(Map<String, String> headers) {
+            this.headers = headers;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Integer getMaxRetries() {
+            return maxRetries;
+        }
+
+        public void setMaxRetries(Integer maxRetries) {
+            this.maxRetries = maxRetries;
+        }
+
+        public Integer getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        public void setQueueCapacity(Integer queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        boolean isConfigured() {
+            return serverAddress != null && !serverAddress.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Pyroscope{serverAddress=" + serverAddress + ", applicationName=" + applicationName
+                    + ", labels=" + labels + ", tenantId=" + tenantId
+                    + ", basicAuthUser=" + basicAuthUser + ", basicAuthPassword=" + (basicAuthPassword != null ? "***" : null)
+                    + ", bearerToken=" + (bearerToken != null ? "***" : null) + ", headers=" + headers.keySet()
+                    + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", queueCapacity=" + queueCapacity + '}';
+        }
+    }
+
+    /** Checks every value as Holmes would, reporting each problem against its property. */
+    @Override
+    public boolean supports(Class<?> clazz) {
+        return HolmesProperties.class.isAssignableFrom(clazz);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        HolmesPropertiesMapper.validate((HolmesProperties) target, errors);
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Duration getCollectInterval() {
+        return collectInterval;
+    }
+
+    public void setCollectInterval(Duration collectInterval) {
+        this.collectInterval = collectInterval;
+    }
+
+    public Double getCpuCores() {
+        return cpuCores;
+    }
+
+    public void setCpuCores(Double cpuCores) {
+        this.cpuCores = cpuCores;
+    }
+
+    public DataSize getMemoryLimit() {
+        return memoryLimit;
+    }
+
+    public void setMemoryLimit(DataSize memoryLimit) {
+        this.memoryLimit = memoryLimit;
+    }
+
+    public Path getDumpPath() {
+        return dumpPath;
+    }
+
+    public void setDumpPath(Path dumpPath) {
+        this.dumpPath = dumpPath;
+    }
+
+    public Duration getSamplingTime() {
+        return samplingTime;
+    }
+
+    public void setSamplingTime(Duration samplingTime) {
+        this.samplingTime = samplingTime;
+    }
+
+    public Integer getCpuMax() {
+        return cpuMax;
+    }
+
+    public void setCpuMax(Integer cpuMax) {
+        this.cpuMax = cpuMax;
+    }
+
+    public Duration getCpuSamplingInterval() {
+        return cpuSamplingInterval;
+    }
+
+    public void setCpuSamplingInterval(Duration cpuSamplingInterval) {
+        this.cpuSamplingInterval = cpuSamplingInterval;
+    }
+
+    public DataSize getAllocSamplingInterval() {
+        return allocSamplingInterval;
+    }
+
+    public void setAllocSamplingInterval(DataSize allocSamplingInterval) {
+        this.allocSamplingInterval = allocSamplingInterval;
+    }
+
+    public Boolean getHeapDump() {
+        return heapDump;
+    }
+
+    public void setHeapDump(Boolean heapDump) {
+        this.heapDump = heapDump;
+    }
+
+    public Integer getReporterQueueCapacity() {
+        return reporterQueueCapacity;
+    }
+
+    public void setReporterQueueCapacity(Integer reporterQueueCapacity) {
+        this.reporterQueueCapacity = reporterQueueCapacity;
+    }
+
+    public Duration getCloseTimeout() {
+        return closeTimeout;
+    }
+
+    public void setCloseTimeout(Duration closeTimeout) {
+        this.closeTimeout = closeTimeout;
+    }
+
+    public Rule getCpu() {
+        return cpu;
+    }
+
+    public Rule getMem() {
+        return mem;
+    }
+
+    public ThreadRule getThread() {
+        return thread;
+    }
+
+    public Dump getDump() {
+        return dump;
+    }
+
+    public Pyroscope getPyroscope() {
+        return pyroscope;
+    }
+}

@@ -1,0 +1,257 @@
+package io.holmes.spring;
+
+import io.holmes.DumpType;
+import io.holmes.Holmes;
+import io.holmes.Rule;
+import io.holmes.reporters.PyroscopeReporter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
+import org.springframework.validation.Errors;
+
+/**
+ * The one place where {@code holmes.*} properties meet {@code Holmes.Builder}: properties that are set are passed
+ * on, the others leave Holmes' defaults alone. Validation is Holmes' own ({@link Holmes.Builder#problems()}); this
+ * class only translates each problem's builder option into the property a user wrote.
+ */
+public final class HolmesPropertiesMapper {
+
+    /** Builder option (as problems name it) to {@link HolmesProperties} field path. */
+    private static final Map<String, String> FIELDS = new LinkedHashMap<>();
+
+    static {
+        FIELDS.put("collectInterval", "collectInterval");
+        FIELDS.put("cpuCores", "cpuCores");
+        FIELDS.put("memoryLimit", "memoryLimit");
+        FIELDS.put("dumpPath", "dumpPath");
+        FIELDS.put("samplingTime", "samplingTime");
+        FIELDS.put("cpuSamplingInterval", "cpuSamplingInterval");
+        FIELDS.put("allocSamplingInterval", "allocSamplingInterval");
+        FIELDS.put("cpuMax", "cpuMax");
+        FIELDS.put("reporterQueueCapacity", "reporterQueueCapacity");
+        FIELDS.put("closeTimeout", "closeTimeout");
+        FIELDS.put("dumpBudget.maxEvents", "dump.maxFiles");
+        FIELDS.put("dumpBudget.maxBytes", "dump.maxSize");
+        for (String field : List.of("min", "diff", "abs", "max", "cooldown")) {
+            FIELDS.put("cpuDump." + field, "cpu." + field);
+            FIELDS.put("memDump." + field, "mem." + field);
+            FIELDS.put("threadDump." + field, "thread." + field);
+        }
+    }
+
+    /** Pyroscope reporter option (as its problems name it) to field path. */
+    private static final Map<String, String> PYROSCOPE_FIELDS = new LinkedHashMap<>();
+
+    static {
+        PYROSCOPE_FIELDS.put("serverAddress", "pyroscope.serverAddress");
+        PYROSCOPE_FIELDS.put("applicationName", "pyroscope.applicationName");
+        PYROSCOPE_FIELDS.put("label", "pyroscope.labels");
+        PYROSCOPE_FIELDS.put("tenantId", "pyroscope.tenantId");
+        PYROSCOPE_FIELDS.put("basicAuth", "pyroscope.basicAuthUser");
+        PYROSCOPE_FIELDS.put("bearerToken", "pyroscope.bearerToken");
+        PYROSCOPE_FIELDS.put("header", "pyroscope.headers");
+        PYROSCOPE_FIELDS.put("timeout", "pyroscope.timeout");
+        PYROSCOPE_FIELDS.put("maxRetries", "pyroscope.maxRetries");
+        PYROSCOPE_FIELDS.put("queueCapacity", "pyroscope.queueCapacity");
+    }
+
+    private static final Pattern OPTION = Pattern.compile("\\b(?:[a-z][A-Za-z]*Dump|dumpBudget)\\.[a-zA-Z]+\\b|\\b[a-z][A-Za-z]+\\b");
+
+    private HolmesPropertiesMapper() {
+    }
+
+    /** A builder holding every property that is set; reporters and customizers are the caller's to add. */
+    public static Holmes.Builder toBuilder(HolmesProperties p) {
+        Holmes.Builder b = Holmes.builder();
+        if (p.getCollectInterval() != null) {
+            b.collectInterval(p.getCollectInterval());
+        }
+        if (p.getCpuCores() != null) {
+            b.cpuCores(p.getCpuCores());
+        }
+        if (p.getMemoryLimit() != null) {
+            b.memoryLimit(p.getMemoryLimit().toBytes());
+        }
+        if (p.getDumpPath() != null) {
+            b.dumpPath(p.getDumpPath());
+        }
+        if (p.getSamplingTime() != null) {
+            b.samplingTime(p.getSamplingTime());
+        }
+        if (p.getCpuMax() != null) {
+            b.cpuMax(p.getCpuMax());
+        }
+        if (p.getCpuSamplingInterval() != null) {
+            b.cpuSamplingInterval(p.getCpuSamplingInterval());
+        }
+        if (p.getAllocSamplingInterval() != null) {
+            b.allocSamplingInterval(p.getAllocSamplingInterval().toBytes());
+        }
+        if (p.getHeapDump() != null) {
+            b.heapDump(p.getHeapDump());
+        }
+        if (p.getReporterQueueCapacity() != null) {
+            b.reporterQueueCapacity(p.getReporterQueueCapacity());
+        }
+        if (p.getCloseTimeout() != null) {
+            b.closeTimeout(p.getCloseTimeout());
+        }
+        if (p.getDump().getMaxFiles() != null || p.getDump().getMaxSize() != null) {
+            b.dumpBudget(p.getDump().getMaxFiles() != null ? p.getDump().getMaxFiles() : Holmes.DEFAULT_MAX_EVENTS,
+                    p.getDump().getMaxSize() != null ? p.getDump().getMaxSize().toBytes() : Holmes.DEFAULT_MAX_BYTES);
+        }
+        rule(p.getCpu(), DumpType.CPU, b);
+        rule(p.getMem(), DumpType.MEM, b);
+        rule(p.getThread(), DumpType.THREAD, b);
+        return b;
+    }
+
+    private static void rule(HolmesProperties.Rule r, DumpType type, Holmes.Builder b) {
+        if (!r.isConfigured() && r.getEnabled() == null) {
+            return;
+        }
+        if (Boolean.FALSE.equals(r.getEnabled()) && !hasThresholds(r)) {
+            return;
+        }
+        Rule d = Rule.defaults(type);
+        int min = r.getMin() != null ? r.getMin() : d.min();
+        int diff = r.getDiff() != null ? r.getDiff() : d.diff();
+        int abs = r.getAbs() != null ? r.getAbs() : d.abs();
+        java.time.Duration cooldown = r.getCooldown() != null ? r.getCooldown() : d.cooldown();
+        switch (type) {
+            case CPU:
+                b.cpuDump(min, diff, abs, cooldown);
+                break;
+            case MEM:
+                b.memDump(min, diff, abs, cooldown);
+                break;
+            default:
+                Integer max = ((HolmesProperties.ThreadRule) r).getMax();
+                b.threadDump(min, diff, abs, max != null ? max : d.max(), cooldown);
+        }
+    }
+
+    private static boolean hasThresholds(HolmesProperties.Rule r) {
+        return r.getMin() != null || r.getDiff() != null || r.getAbs() != null || r.getCooldown() != null || r.hasMore();
+    }
+
+    /** Rules configured with thresholds but {@code enabled: false}: built, then switched off at start-up. */
+    static List<DumpType> disabledRules(HolmesProperties p) {
+        List<DumpType> off = new ArrayList<>();
+        if (Boolean.FALSE.equals(p.getCpu().getEnabled())) {
+            off.add(DumpType.CPU);
+        }
+        if (Boolean.FALSE.equals(p.getMem().getEnabled())) {
+            off.add(DumpType.MEM);
+        }
+        if (Boolean.FALSE.equals(p.getThread().getEnabled())) {
+            off.add(DumpType.THREAD);
+        }
+        return off;
+    }
+
+    /** The Pyroscope reporter of {@code holmes.pyroscope.*}, named {@code applicationName} unless one is set. */
+    static PyroscopeReporter.Builder pyroscope(HolmesProperties.Pyroscope p, String applicationName, OkHttpClient client) {
+        PyroscopeReporter.Builder b = PyroscopeReporter.builder(p.getServerAddress(),
+                p.getApplicationName() != null ? p.getApplicationName() : applicationName);
+        b.labels(p.getLabels()).headers(p.getHeaders());
+        if (p.getTenantId() != null) {
+            b.tenantId(p.getTenantId());
+        }
+        if (p.getBasicAuthUser() != null || p.getBasicAuthPassword() != null) {
+            b.basicAuth(p.getBasicAuthUser(), p.getBasicAuthPassword());
+        }
+        if (p.getBearerToken() != null) {
+            b.bearerToken(p.getBearerToken());
+        }
+        if (p.getTimeout() != null) {
+            b.timeout(p.getTimeout());
+        }
+        if (p.getMaxRetries() != null) {
+            b.maxRetries(p.getMaxRetries());
+        }
+        if (p.getQueueCapacity() != null) {
+            b.queueCapacity(p.getQueueCapacity());
+        }
+        if (client != null) {
+            b.httpClient(client);
+        }
+        return b;
+    }
+
+    /** Reports every problem Holmes finds with {@code p} against the property it comes from. */
+    static void validate(HolmesProperties p, Errors errors) {
+        for (String problem : toBuilder(p).problems()) {
+            reject(errors, problem, FIELDS);
+        }
+        HolmesProperties.Pyroscope pyroscope = p.getPyroscope();
+        if (pyroscope.isConfigured() && isOkHttpPresent()) {
+            // The application name may come from spring.application.name, unknown here; check the rest.
+            String name = pyroscope.getApplicationName() != null ? pyroscope.getApplicationName() : "application";
+            try {
+                pyroscope(pyroscope, name, null).build().close();
+            } catch (IllegalArgumentException e) {
+                String message = e.getMessage();
+                String list = message.substring(message.indexOf(':') + 1).trim();
+                for (String problem : list.split("; ")) {
+                    reject(errors, problem, PYROSCOPE_FIELDS);
+                }
+            }
+        }
+    }
+
+    private static void reject(Errors errors, String problem, Map<String, String> fields) {
+        String field = null;
+        int longest = -1;
+        for (Map.Entry<String, String> option : fields.entrySet()) {
+            if (problem.startsWith(option.getKey()) && option.getKey().length() > longest) {
+                field = option.getValue();
+                longest = option.getKey().length();
+            }
+        }
+        String message = toPropertyNames(problem, fields);
+        if (field == null) {
+            errors.reject("holmes.invalid", message);
+        } else {
+            errors.rejectValue(field, "holmes.invalid", message);
+        }
+    }
+
+    /** Rewrites builder option names in {@code problem} as property names ({@code cpuDump.min} → {@code holmes.cpu.min}). */
+    static String toPropertyNames(String problem, Map<String, String> fields) {
+        Matcher m = OPTION.matcher(problem);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String field = fields.get(m.group());
+            m.appendReplacement(out, Matcher.quoteReplacement(field != null ? "holmes." + kebab(field) : m.group()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** {@code dump.maxFiles} → {@code dump.max-files}. */
+    static String kebab(String fieldPath) {
+        StringBuilder s = new StringBuilder();
+        for (char c : fieldPath.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                s.append('-').append(Character.toLowerCase(c));
+            } else {
+                s.append(c);
+            }
+        }
+        return s.toString();
+    }
+
+    private static boolean isOkHttpPresent() {
+        try {
+            Class.forName("okhttp3.OkHttpClient", false, HolmesPropertiesMapper.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

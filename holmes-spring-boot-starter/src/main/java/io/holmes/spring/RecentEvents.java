@@ -1,0 +1,31 @@
+package io.holmes.spring;
+
+import io.holmes.DumpEvent;
+import io.holmes.ProfileReporter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The latest events Holmes captured, newest first, for the Actuator endpoint. A reporter with a fixed memory. */
+public class RecentEvents implements ProfileReporter {
+
+    private final int capacity;
+    private final ArrayDeque<DumpEvent> events;
+
+    public RecentEvents(int capacity) {
+        this.capacity = capacity;
+        this.events = new ArrayDeque<>(capacity);
+    }
+
+    @Override
+    public synchronized void report(DumpEvent event) {
+        if (events.size() == capacity) {
+            events.removeLast();
+        }
+        events.addFirst(event);
+    }
+
+    public synchronized List<DumpEvent> list() {
+        return new ArrayList<>(events);
+    }
+}

@@ -1,0 +1,251 @@
+package io.holmes.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.holmes.DumpEvent;
+import io.holmes.DumpType;
+import io.holmes.Holmes;
+import io.holmes.ProfileReporter;
+import io.holmes.Rule;
+import io.holmes.reporters.PyroscopeReporter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+class HolmesAutoConfigurationTest {
+
+    private static final AutoConfigurations ALL = AutoConfigurations.of(HolmesMetricsAutoConfiguration.class,
+            HolmesAutoConfiguration.class, HolmesEndpointAutoConfiguration.class);
+
+    @TempDir
+    Path tmp;
+
+    private ApplicationContextRunner runner() {
+        return new ApplicationContextRunner().withConfiguration(ALL)
+                .withPropertyValues("holmes.dump-path=" + tmp.resolve("dumps"));
+    }
+
+    @Test
+    void onByDefault_startedWithTheContext_closedWithIt() {
+        AtomicReference<Holmes> seen = new AtomicReference<>();
+        runner().run(context -> {
+            assertThat(context).hasSingleBean(Holmes.class).hasSingleBean(HolmesMetrics.class)
+                    .doesNotHaveBean(PyroscopeReporter.class);
+            Holmes holmes = context.getBean(Holmes.class);
+            seen.set(holmes);
+            assertThat(holmes.isRunning()).isTrue();
+            assertThat(holmes.collectInterval()).isEqualTo(Duration.ofSeconds(5));
+            for (DumpType type : DumpType.values()) {
+                assertThat(holmes.isEnabled(type)).isFalse();
+            }
+        });
+        assertThat(seen.get().isRunning()).isFalse();
+        assertThatThrownBy(() -> seen.get().start()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void everyPropertyBinds_andReachesHolmes() {
+        AtomicReference<String> builder = new AtomicReference<>();
+        runner().withPropertyValues(
+                        "holmes.collect-interval=250ms", "holmes.cpu-cores=3.5", "holmes.memory-limit=512MB",
+                        "holmes.sampling-time=2s", "holmes.cpu-max=90", "holmes.cpu-sampling-interval=20ms",
+                        "holmes.alloc-sampling-interval=1MB", "holmes.heap-dump=true",
+                        "holmes.reporter-queue-capacity=7", "holmes.close-timeout=3s",
+                        "holmes.cpu.enabled=true", "holmes.cpu.min=10", "holmes.cpu.diff=20", "holmes.cpu.abs=70",
+                        "holmes.cpu.cooldown=30s",
+                        "holmes.mem.min=40", "holmes.mem.diff=25", "holmes.mem.abs=85", "holmes.mem.cooldown=1m",
+                        "holmes.mem.enabled=false",
+                        "holmes.thread.min=100", "holmes.thread.diff=50", "holmes.thread.abs=900",
+                        "holmes.thread.max=20000", "holmes.thread.cooldown=45s",
+                        "holmes.dump.max-files=9", "holmes.dump.max-size=32MB",
+                        "holmes.pyroscope.server-address=http://127.0.0.1:9", "holmes.pyroscope.application-name=orders",
+                        "holmes.pyroscope.labels.env=test", "holmes.pyroscope.tenant-id=team-a",
+                        "holmes.pyroscope.basic-auth-user=holmes", "holmes.pyroscope.basic-auth-password=pw",
+                        "holmes.pyroscope.headers.X-Extra=1", "holmes.pyroscope.timeout=3s",
+                        "holmes.pyroscope.max-retries=1", "holmes.pyroscope.queue-capacity=4")
+                .withBean(HolmesBuilderCustomizer.class, () -> b -> builder.set(b.toString()))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Holmes holmes = context.getBean(Holmes.class);
+                    assertThat(holmes.collectInterval()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(holmes.cpuCores()).isEqualTo(3.5);
+                    assertThat(holmes.memoryLimit()).isEqualTo(512L * 1024 * 1024);
+                    assertThat(holmes.dumpPath()).isEqualTo(tmp.resolve("dumps"));
+                    assertThat(holmes.samplingTime()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(holmes.cpuMax()).isEqualTo(90);
+                    assertThat(holmes.rule(DumpType.CPU)).isEqualTo(Rule.cpu(10, 20, 70, Duration.ofSeconds(30)));
+                    assertThat(holmes.isEnabled(DumpType.CPU)).isTrue();
+                    assertThat(holmes.rule(DumpType.MEM)).isEqualTo(Rule.mem(40, 25, 85, Duration.ofMinutes(1)));
+                    assertThat(holmes.isEnabled(DumpType.MEM)).isFalse();
+                    assertThat(holmes.rule(DumpType.THREAD))
+                            .isEqualTo(Rule.thread(100, 50, 900, 20_000, Duration.ofSeconds(45)));
+                    assertThat(holmes.isEnabled(DumpType.THREAD)).isTrue();
+                    assertThat(builder.get()).contains("cpuSamplingInterval=PT0.02S")
+                            .contains("allocSamplingInterval=1048576").contains("heapDump=true")
+                            .contains("dumpBudget=9 events/33554432 bytes").contains("reporterQueueCapacity=7")
+                            .contains("closeTimeout=PT3S");
+
+                    PyroscopeReporter pyroscope = context.getBean(PyroscopeReporter.class);
+                    assertThat(pyroscope.toString()).contains("applicationName=orders").contains("env=test")
+                            .contains("tenantId=team-a").contains("basic (user holmes)").contains("X-Extra")
+                            .contains("timeout=PT3S").contains("maxRetries=1").contains("queueCapacity=4")
+                            .doesNotContain("pw,").doesNotContain("=pw");
+                });
+    }
+
+    @Test
+    void thresholdsLeftUnsetTakeHolmesDefaults_andSettingOneTurnsTheRuleOn() {
+        runner().withPropertyValues("holmes.thread.abs=3000").run(context -> {
+            Holmes holmes = context.getBean(Holmes.class);
+            Rule defaults = Rule.defaults(DumpType.THREAD);
+            assertThat(holmes.isEnabled(DumpType.THREAD)).isTrue();
+            assertThat(holmes.rule(DumpType.THREAD)).isEqualTo(new Rule(DumpType.THREAD, defaults.min(),
+                    defaults.diff(), 3000, defaults.max(), defaults.cooldown()));
+            assertThat(holmes.isEnabled(DumpType.CPU)).isFalse();
+        });
+    }
+
+    @Test
+    void pyroscopeTakesItsNameFromSpringApplicationName() {
+        runner().withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:9",
+                        "spring.application.name=checkout")
+                .run(context -> assertThat(context.getBean(PyroscopeReporter.class).toString())
+                        .contains("applicationName=checkout"));
+    }
+
+    @Test
+    void userBeansWin() {
+        Holmes mine = Holmes.builder().dumpPath(tmp.resolve("mine")).build();
+        RecentEvents myEvents = new RecentEvents(3);
+        runner().withBean(Holmes.class, () -> mine).withBean(RecentEvents.class, () -> myEvents)
+                .run(context -> {
+                    assertThat(context.getBean(Holmes.class)).isSameAs(mine);
+                    assertThat(context.getBean(RecentEvents.class)).isSameAs(myEvents);
+                });
+        mine.close();
+    }
+
+    @Test
+    void reporterBeansAndCustomizersAreApplied() throws Exception {
+        List<DumpEvent> received = new CopyOnWriteArrayList<>();
+        runner().withBean("myReporter", ProfileReporter.class, () -> received::add)
+                .withBean(HolmesBuilderCustomizer.class, () -> b -> b.collectInterval(Duration.ofMillis(700)))
+                .run(context -> {
+                    Holmes holmes = context.getBean(Holmes.class);
+                    assertThat(holmes.collectInterval()).isEqualTo(Duration.ofMillis(700));
+                    DumpEvent event = holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
+                    org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> received.contains(event));
+                    assertThat(context.getBean(RecentEvents.class).list()).contains(event);
+                });
+    }
+
+    @Test
+    void holmesEnabledFalse_backsOffEntirely() {
+        runner().withPropertyValues("holmes.enabled=false").run(context -> assertThat(context)
+                .doesNotHaveBean(Holmes.class).doesNotHaveBean(HolmesMetrics.class)
+                .doesNotHaveBean(HolmesEndpoint.class).doesNotHaveBean(HolmesLifecycle.class));
+    }
+
+    @Test
+    void withoutActuatorMicrometerOrOkHttp_theRestStillWorks() {
+        runner().withClassLoader(new FilteredClassLoader(Endpoint.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=holmes")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Holmes.class)
+                        .doesNotHaveBean(HolmesEndpoint.class));
+        runner().withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Holmes.class)
+                        .doesNotHaveBean(HolmesMetrics.class));
+        runner().withClassLoader(new FilteredClassLoader(OkHttpClient.class))
+                .withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:9",
+                        "holmes.pyroscope.application-name=orders")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Holmes.class)
+                        .doesNotHaveBean(PyroscopeReporter.class));
+    }
+
+    @Test
+    void badValuesFailStartUp_namingEachProperty() {
+        runner().withPropertyValues("holmes.cpu.min=-5", "holmes.collect-interval=1ms", "holmes.mem.min=90",
+                        "holmes.mem.abs=80", "holmes.dump.max-size=10KB")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    String message = messages(context.getStartupFailure());
+                    assertThat(message).contains("holmes.cpu.min must be between 0 and 10000, but was -5")
+                            .contains("holmes.collect-interval must be between 10ms and 1h, but was PT0.001S")
+                            .contains("holmes.mem.min must not be above holmes.mem.abs (80), but was 90")
+                            .contains("holmes.dump.max-size must be at least 1048576");
+                });
+        runner().withPropertyValues("holmes.cpu.min=lots").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("holmes.cpu.min");
+        });
+        runner().withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:9",
+                        "holmes.pyroscope.application-name=orders", "holmes.pyroscope.labels[bad key]=x",
+                        "holmes.pyroscope.basic-auth-user=u", "holmes.pyroscope.basic-auth-password=hunter2",
+                        "holmes.pyroscope.bearer-token=t0ken")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    String message = messages(context.getStartupFailure());
+                    assertThat(message).contains("pyroscope.labels").contains("'bad key'")
+                            .contains("holmes.pyroscope.bearer-token").doesNotContain("hunter2").doesNotContain("t0ken");
+                });
+    }
+
+    @Test
+    void theEndpointExistsOnlyWhenExposed() {
+        runner().run(context -> assertThat(context).doesNotHaveBean(HolmesEndpoint.class));
+        new WebApplicationContextRunner().withConfiguration(ALL)
+                .withPropertyValues("holmes.dump-path=" + tmp.resolve("dumps"))
+                .run(context -> assertThat(context).doesNotHaveBean(HolmesEndpoint.class));
+        new WebApplicationContextRunner().withConfiguration(ALL)
+                .withPropertyValues("holmes.dump-path=" + tmp.resolve("dumps"),
+                        "management.endpoints.web.exposure.include=holmes")
+                .run(context -> assertThat(context).hasSingleBean(HolmesEndpoint.class));
+    }
+
+    @Test
+    void metersDescribeHolmes() {
+        runner().withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:9",
+                        "holmes.pyroscope.application-name=orders")
+                .run(context -> {
+                    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean(HolmesMetrics.class).bindTo(registry);
+                    Holmes holmes = context.getBean(Holmes.class);
+                    DumpEvent event = holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
+                    org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() ->
+                            registry.find("holmes.triggers").tags("type", "thread", "reason", "manual").counter() != null);
+                    assertThat(registry.get("holmes.triggers").tags("type", "thread", "reason", "manual").counter()
+                            .count()).isEqualTo(1.0);
+                    assertThat(registry.get("holmes.capture.duration").tags("type", "thread").timer().count())
+                            .isEqualTo(1);
+                    assertThat(registry.get("holmes.dump.bytes").gauge().value()).isPositive();
+                    assertThat(registry.get("holmes.reading").tags("type", "thread").gauge().value()).isNaN();
+                    assertThat(registry.get("holmes.ticks").functionCounter().count()).isZero();
+                    assertThat(registry.get("holmes.reports").tags("reporter", "holmesPyroscopeReporter",
+                            "outcome", "failed").functionCounter()).isNotNull();
+                    assertThat(registry.find("holmes.reports.dropped").functionCounter()).isNotNull();
+                    assertThat(event.files()).isNotEmpty();
+                });
+    }
+
+    private static String messages(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+}
