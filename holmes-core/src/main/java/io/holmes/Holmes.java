@@ -284,6 +284,9 @@ public final class Holmes implements AutoCloseable {
             throw new IllegalArgumentException(problems.get(0));
         }
         synchronized (lifecycle) {
+            if (interval.equals(collectInterval)) {
+                return;
+            }
             collectInterval = interval;
             if (run != null) {
                 run.schedule(interval);
@@ -418,12 +421,18 @@ public final class Holmes implements AutoCloseable {
             schedule(collectInterval);
         }
 
+        /**
+         * (Re)schedules the ticks at {@code interval}. A change keeps the pending tick's due time when that comes
+         * sooner than a whole new interval, so that a stream of changes can never starve collection.
+         */
         void schedule(Duration interval) {
+            long nanos = interval.toNanos();
+            long firstDelay = nanos;
             if (ticks != null) {
+                firstDelay = Math.max(0, Math.min(nanos, ticks.getDelay(TimeUnit.NANOSECONDS)));
                 ticks.cancel(false);
             }
-            long nanos = interval.toNanos();
-            ticks = collector.scheduleWithFixedDelay(this::safeTick, nanos, nanos, TimeUnit.NANOSECONDS);
+            ticks = collector.scheduleWithFixedDelay(this::safeTick, firstDelay, nanos, TimeUnit.NANOSECONDS);
         }
 
         private void safeTick() {

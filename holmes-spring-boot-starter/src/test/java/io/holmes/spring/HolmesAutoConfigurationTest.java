@@ -241,6 +241,22 @@ class HolmesAutoConfigurationTest {
                 });
     }
 
+    @Test
+    void secretsStayOutOfTheEndpointTheReporterAndTheProperties() {
+        runner().withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:9",
+                        "holmes.pyroscope.application-name=orders", "holmes.pyroscope.basic-auth-user=holmes",
+                        "holmes.pyroscope.basic-auth-password=hunter2-secret",
+                        "holmes.pyroscope.headers.X-Api-Key=k3y-secret")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    HolmesEndpoint endpoint = new HolmesEndpoint(context.getBean(Holmes.class),
+                            context.getBean(RecentEvents.class));
+                    String everything = endpoint.holmes().toString() + context.getBean(PyroscopeReporter.class)
+                            + context.getBean(HolmesProperties.class).getPyroscope();
+                    assertThat(everything).doesNotContain("hunter2").doesNotContain("k3y-secret");
+                });
+    }
+
     private static String messages(Throwable failure) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -1,0 +1,227 @@
+package io.holmes.benchmarks;
+
+import io.holmes.BenchmarkAccess;
+import io.holmes.DumpEvent;
+import io.holmes.DumpType;
+import io.holmes.Holmes;
+import io.holmes.Rule;
+import io.pyroscope.javaagent.PyroscopeAgent;
+import io.pyroscope.javaagent.api.Logger;
+import io.pyroscope.javaagent.config.Config;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Overhead measured in pairs inside one JVM, so that JIT state, heap layout and the machine's slow drift cancel
+ * out: the reference workload runs on every core without pause, and the profiler is switched off and on in
+ * alternating blocks (ABBA order). Each pair gives one ratio, on-throughput over off-throughput; the result is
+ * their mean with a 95 % confidence interval. On a noisy shared machine this resolves differences that
+ * separate forks cannot.
+ *
+ * <p>Modes: {@code holmes-1s}, {@code holmes-100ms} (Holmes started/stopped, every rule enabled, nothing firing);
+ * {@code capture-cpu}, {@code capture-cpu-alloc} (a capture running through the whole "on" block, Holmes
+ * idle at 100 ms in both); {@code pyroscope-agent} (the official agent, default continuous settings, started and
+ * stopped in-process, uploading to a server that refuses connections).
+ *
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.holmes.benchmarks.PairedOverhead <mode> [pairs]
+ * [block seconds]} (defaults 20 pairs of 3 s blocks).
+ */
+public final class PairedOverhead {
+
+    private static volatile long blackhole;
+
+    private final LongAdder ops = new LongAdder();
+    /** CPU time of the profiler's own threads over all "on" blocks, and the length of those blocks. */
+    private static final LongAdder profilerCpuNanos = new LongAdder();
+    private static final LongAdder onNanos = new LongAdder();
+
+    private PairedOverhead() {
+    }
+
+    interface Switch {
+        /** Runs one "on" block of about {@code block} and returns its real length in nanoseconds. */
+        long on(Duration block) throws Exception;
+
+        default void close() {
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "holmes-100ms";
+        int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        Duration block = Duration.ofSeconds(args.length > 2 ? Integer.parseInt(args[2]) : 3);
+        new PairedOverhead().run(mode, pairs, block);
+    }
+
+    private void run(String mode, int pairs, Duration block) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < cores; i++) {
+            Thread worker = new Thread(() -> {
+                while (true) {
+                    blackhole += Workload.serialiseAndHash();
+                    ops.increment();
+                }
+            }, "workload-" + i);
+            worker.setDaemon(true);
+            worker.start();
+        }
+        Switch profiler = switchFor(mode, block);
+        Thread.sleep(10_000); // JIT warm-up of the workload
+        List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            double[] off;
+            double[] on;
+            if (p % 2 == 0) {
+                off = measure(() -> sleep(block));
+                on = measure(() -> profiler.on(block));
+            } else {
+                on = measure(() -> profiler.on(block));
+                off = measure(() -> sleep(block));
+            }
+            ratios.add(on[0] / off[0]);
+            cpuRatios.add(on[1] / off[1]);
+        }
+        profiler.close();
+        double[] throughput = meanAndCi(ratios);
+        double[] cpu = meanAndCi(cpuRatios);
+        System.out.printf("%s: %d pairs of %d s blocks on %d threads; throughput on/off = %.4f ± %.4f (95%% CI);"
+                        + " process CPU per op on/off = %.4f ± %.4f%n", mode, ratios.size(), block.toSeconds(), cores,
+                throughput[0], throughput[1], cpu[0], cpu[1]);
+        if (onNanos.sum() > 0) {
+            System.out.printf("%s: CPU time of Holmes' own threads: %.2f ms over %.0f s switched on = %.4f %% of one"
+                            + " core (%.4f %% of the machine)%n", mode, profilerCpuNanos.sum() / 1e6, onNanos.sum() / 1e9,
+                    100.0 * profilerCpuNanos.sum() / onNanos.sum(), 100.0 * profilerCpuNanos.sum() / onNanos.sum() / cores);
+        }
+        System.exit(0);
+    }
+
+    @FunctionalInterface
+    interface Block {
+        long run() throws Exception;
+    }
+
+    /**
+     * One block: ops per second, and process CPU time per op. CPU per op is the steadier of the two on a shared
+     * machine: a neighbour that steals the CPU lowers throughput but not the CPU the work itself takes.
+     */
+    private double[] measure(Block block) throws Exception {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long before = ops.sum();
+        long cpuBefore = os.getProcessCpuTime();
+        long started = System.nanoTime();
+        block.run();
+        long nanos = System.nanoTime() - started;
+        long done = ops.sum() - before;
+        return new double[] {done * 1e9 / nanos, (os.getProcessCpuTime() - cpuBefore) / (double) done};
+    }
+
+    private static double[] meanAndCi(List<Double> values) {
+        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double sd = Math.sqrt(values.stream().mapToDouble(r -> (r - mean) * (r - mean)).sum() / (values.size() - 1));
+        return new double[] {mean, 1.96 * sd / Math.sqrt(values.size())};
+    }
+
+    /** CPU time so far of the live threads whose name starts with {@code prefix}. */
+    private static long threadsCpuNanos(String prefix) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) {
+                total += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
+    private static long sleep(Duration block) throws InterruptedException {
+        Thread.sleep(block.toMillis());
+        return block.toNanos();
+    }
+
+    private static Switch switchFor(String mode, Duration block) throws Exception {
+        switch (mode) {
+            case "holmes-1s":
+            case "holmes-100ms": {
+                Holmes holmes = idleHolmes(mode.equals("holmes-1s") ? Duration.ofSeconds(1) : Duration.ofMillis(100),
+                        block);
+                return new Switch() {
+                    @Override
+                    public long on(Duration b) throws InterruptedException {
+                        holmes.start();
+                        Thread.sleep(b.toMillis());
+                        profilerCpuNanos.add(threadsCpuNanos("holmes-"));
+                        onNanos.add(b.toNanos());
+                        holmes.stop();
+                        return b.toNanos();
+                    }
+
+                    @Override
+                    public void close() {
+                        holmes.close();
+                    }
+                };
+            }
+            case "capture-cpu":
+            case "capture-cpu-alloc":
+            case "capture-cpu-alloc-2m": {
+                Holmes.Builder builder = idleBuilder(Duration.ofMillis(100), block);
+                if (mode.endsWith("-2m")) {
+                    builder.allocSamplingInterval(2 * 1024 * 1024);
+                }
+                Holmes holmes = builder.build().start();
+                DumpType[] types = mode.equals("capture-cpu") ? new DumpType[] {DumpType.CPU}
+                        : new DumpType[] {DumpType.CPU, DumpType.MEM};
+                return new Switch() {
+                    @Override
+                    public long on(Duration b) throws Exception {
+                        for (CompletableFuture<DumpEvent> f : BenchmarkAccess.captureTogether(holmes, types)) {
+                            f.get(2, TimeUnit.MINUTES);
+                        }
+                        return b.toNanos();
+                    }
+
+                    @Override
+                    public void close() {
+                        holmes.close();
+                    }
+                };
+            }
+            case "pyroscope-agent": {
+                Config config = new Config.Builder()
+                        .setApplicationName("holmes-benchmark")
+                        .setServerAddress("http://127.0.0.1:9")
+                        .setLogLevel(Logger.Level.ERROR)
+                        .build();
+                return b -> {
+                    PyroscopeAgent.start(config);
+                    Thread.sleep(b.toMillis());
+                    PyroscopeAgent.stop();
+                    return b.toNanos();
+                };
+            }
+            default:
+                throw new IllegalArgumentException("unknown mode " + mode);
+        }
+    }
+
+    private static Holmes idleHolmes(Duration interval, Duration samplingTime) throws Exception {
+        return idleBuilder(interval, samplingTime).build();
+    }
+
+    private static Holmes.Builder idleBuilder(Duration interval, Duration samplingTime) throws Exception {
+        return Holmes.builder()
+                .collectInterval(interval)
+                .samplingTime(samplingTime)
+                .dumpPath(Files.createTempDirectory("holmes-paired"))
+                .cpuDump(50, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
+                .memDump(50, 100, 95, Duration.ofMinutes(1))
+                .threadDump(200, 100, 5_000, 0, Duration.ofMinutes(1));
+    }
+}

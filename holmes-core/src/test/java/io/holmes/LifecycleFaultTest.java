@@ -1,0 +1,133 @@
+package io.holmes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+import io.holmes.testing.FakeTicker;
+import io.holmes.testing.RecordingReporter;
+import io.holmes.testing.ScriptedProbe;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start/stop churn, racing captures and reconfiguration under a running collector. */
+class LifecycleFaultTest {
+
+    @TempDir
+    Path tmp;
+
+    private static long holmesThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("holmes-")).count();
+    }
+
+    @Test
+    void hundredStartStopCycles_leakNoThread() {
+        long before = holmesThreads();
+        RecordingReporter reporter = new RecordingReporter();
+        Holmes holmes = Holmes.builder().collectInterval(Duration.ofMillis(10)).dumpPath(tmp).reporter(reporter)
+                .build();
+        for (int i = 0; i < 100; i++) {
+            holmes.start();
+            holmes.start();
+            assertThat(holmesThreads() - before).isBetween(1L, 3L);
+            holmes.stop();
+        }
+        holmes.close();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> holmesThreads() == before);
+    }
+
+    @Test
+    void manualDumpsRacingTriggeredOnes_allComplete_andEveryEventIsWhole() throws Exception {
+        ScriptedProbe probe = new ScriptedProbe().set(10, 10, 50);
+        FakeTicker ticker = new FakeTicker();
+        RecordingReporter reporter = new RecordingReporter();
+        Path dumps = tmp.resolve("dumps");
+        try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofHours(1)).dumpPath(dumps)
+                .threadDump(60, 50, 5_000, 0, Duration.ZERO).reporter(reporter)
+                .probe(probe).nanoTime(ticker).build().start()) {
+            List<CompletableFuture<DumpEvent>> manual = new ArrayList<>();
+            AtomicReference<Throwable> racer = new AtomicReference<>();
+            Thread manualDumps = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 40; i++) {
+                        manual.add(holmes.dump(DumpType.THREAD));
+                        Thread.sleep(2);
+                    }
+                } catch (Throwable e) {
+                    racer.set(e);
+                }
+            });
+            manualDumps.start();
+            // Triggered captures on every other tick: 50 threads, then 200.
+            for (int i = 0; i < 60; i++) {
+                probe.threads = i >= 10 && i % 2 == 0 ? 200 : 50;
+                ticker.advance(Duration.ofSeconds(1));
+                holmes.tick(holmes.currentRun());
+            }
+            manualDumps.join();
+            assertThat(racer.get()).isNull();
+            for (CompletableFuture<DumpEvent> f : manual) {
+                // Done either way: captured, or refused by the bounded capture queue (and said so).
+                Throwable outcome = f.handle((event, error) -> error).get(30, TimeUnit.SECONDS);
+                if (outcome != null) {
+                    assertThat(outcome).isInstanceOf(RejectedExecutionException.class);
+                }
+            }
+            assertThat(manual).anyMatch(f -> !f.isCompletedExceptionally());
+            await().atMost(30, TimeUnit.SECONDS).until(() -> reporter.events().stream()
+                    .anyMatch(e -> e.reason() != Reason.MANUAL));
+            DiskFaultTest.assertWholeEventsOnly(dumps);
+        }
+    }
+
+    @Test
+    void reconfigurationWhileTicking_neverStopsTheCollector() throws Exception {
+        try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofMillis(10)).dumpPath(tmp)
+                .cpuDump(90, 100, 95, Duration.ofMinutes(1)).build().start()) {
+            List<Thread> changers = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            for (int n = 0; n < 3; n++) {
+                Thread t = new Thread(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    try {
+                        while (System.nanoTime() < deadline) {
+                            DumpType type = DumpType.values()[random.nextInt(3)];
+                            switch (random.nextInt(5)) {
+                                case 0 -> holmes.enable(type);
+                                case 1 -> holmes.disable(type);
+                                case 2 -> holmes.setRule(Rule.defaults(type));
+                                case 3 -> holmes.setCpuMax(random.nextInt(0, 101));
+                                default -> holmes.setCollectInterval(Duration.ofMillis(random.nextInt(10, 30)));
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                t.start();
+                changers.add(t);
+            }
+            long ticks = holmes.ticks();
+            for (Thread t : changers) {
+                t.join();
+            }
+            assertThat(failure.get()).isNull();
+            assertThat(holmes.ticks()).isGreaterThan(ticks);
+            holmes.setCollectInterval(Duration.ofMillis(10));
+            long after = holmes.ticks();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> holmes.ticks() > after + 10);
+            assertThatCode(() -> holmes.state(DumpType.CPU)).doesNotThrowAnyException();
+        }
+    }
+}

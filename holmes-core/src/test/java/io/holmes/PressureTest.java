@@ -1,0 +1,91 @@
+package io.holmes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.holmes.testing.Burner;
+import io.holmes.testing.RecordingReporter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The host under pressure: Holmes keeps its own allocation flat and honours cpuMax. */
+class PressureTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aTickAllocatesNothingWorthCounting() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        // A clock that advances 100 ms per reading, as between two real ticks: back-to-back ticks would otherwise
+        // see CPU percentages in the thousands and fire.
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofHours(1)).dumpPath(tmp)
+                .nanoTime(() -> clock.addAndGet(100_000_000L))
+                .cpuDump(Rule.MAX_PERCENT, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
+                .memDump(Rule.MAX_PERCENT, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
+                .threadDump(Integer.MAX_VALUE, 100, Integer.MAX_VALUE, 0, Duration.ofMinutes(1))
+                .build().start()) {
+            for (int i = 0; i < 20_000; i++) {
+                holmes.tick(holmes.currentRun()); // warm-up: JIT and escape analysis
+            }
+            long id = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(id);
+            int ticks = 100_000;
+            for (int i = 0; i < ticks; i++) {
+                holmes.tick(holmes.currentRun());
+            }
+            long perTick = (threads.getThreadAllocatedBytes(id) - before) / ticks;
+            assertThat(perTick).as("bytes allocated per tick").isLessThanOrEqualTo(64);
+            assertThat(tmp.toFile().list()).as("no capture fired").isEmpty();
+        }
+    }
+
+    @Test
+    void withEveryCoreBusyAboveCpuMax_aThreadPileUpIsNotCaptured_untilTheCpuCalmsDown() throws Exception {
+        RecordingReporter reporter = new RecordingReporter();
+        int baseline = Thread.activeCount();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> pile = new ArrayList<>();
+        try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofMillis(50))
+                .cpuCores(Runtime.getRuntime().availableProcessors()).dumpPath(tmp).cpuMax(60)
+                .threadDump(baseline + 100, 100, 100_000, 0, Duration.ofMinutes(5)).reporter(reporter)
+                .build().start()) {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.state(DumpType.THREAD).window().size() == 10);
+            try (Burner burner = Burner.onAllCores()) {
+                await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.state(DumpType.CPU).latest() >= 80);
+                for (int i = 0; i < 300; i++) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "pressure-pile-" + i);
+                    t.setDaemon(true);
+                    t.start();
+                    pile.add(t);
+                }
+                // Ten ticks of the pile-up, every one of them vetoed by cpuMax.
+                long ticks = holmes.ticks();
+                await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.ticks() >= ticks + 10);
+                assertThat(reporter.events()).isEmpty();
+            }
+            // The window now holds the pile-up: with the veto lifted, nothing new is a jump, so still no capture;
+            // what the veto prevented is not replayed later.
+            long ticks = holmes.ticks();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.ticks() >= ticks + 10);
+            assertThat(holmes.state(DumpType.CPU).latest()).isLessThan(60);
+            assertThat(reporter.events()).isEmpty();
+        } finally {
+            release.countDown();
+        }
+    }
+}
