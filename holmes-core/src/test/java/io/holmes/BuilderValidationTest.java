@@ -60,7 +60,9 @@ class BuilderValidationTest {
                 .reporter(null)
                 .dumpBudget(0, 10)
                 .reporterQueueCapacity(0)
-                .closeTimeout(Duration.ZERO);
+                .closeTimeout(Duration.ZERO)
+                .cpuSamplingInterval(Duration.ofSeconds(2))
+                .allocSamplingInterval(1000);
         try {
             Files.writeString(file, "x");
         } catch (Exception e) {
@@ -83,7 +85,9 @@ class BuilderValidationTest {
                 .hasMessageContaining("dumpBudget.maxEvents must be at least 1, but was 0")
                 .hasMessageContaining("dumpBudget.maxBytes must be at least 1048576 (1 MiB), but was 10")
                 .hasMessageContaining("reporterQueueCapacity must be between 1 and 100000, but was 0")
-                .hasMessageContaining("closeTimeout must be above 0 and at most 5m, but was PT0S");
+                .hasMessageContaining("closeTimeout must be above 0 and at most 5m, but was PT0S")
+                .hasMessageContaining("cpuSamplingInterval must be between 1ms and 1s, but was PT2S")
+                .hasMessageContaining("allocSamplingInterval must be between 1024 and 1073741824 bytes, but was 1000");
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,22 @@ class PressureTest {
             assertThat(perTick).as("bytes allocated per tick").isLessThanOrEqualTo(64);
             assertThat(tmp.toFile().list()).as("no capture fired").isEmpty();
         }
+    }
+
+    @Test
+    void nearItsHeapLimit_theHostKeepsRunning_andHolmesStillTicksAndCaptures() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(javaBin, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                NearHeapLimitMain.class.getName()).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(output).isZero();
+        Matcher m = Pattern.compile("ballast=(\\d+) MiB heap%=(\\d+) ticks=(\\d+) memFiles=(\\d+)").matcher(output);
+        assertThat(m.find()).as(output).isTrue();
+        assertThat(Integer.parseInt(m.group(2))).as("heap percent while Holmes ran").isGreaterThanOrEqualTo(80);
+        assertThat(Long.parseLong(m.group(3))).as("ticks in 1.5 s at 20 ms").isGreaterThan(20);
+        assertThat(Integer.parseInt(m.group(4))).as("files of the MEM capture").isEqualTo(5);
     }
 
     @Test

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  * separate forks cannot.
  *
  * <p>Modes: {@code holmes-1s}, {@code holmes-100ms} (Holmes started/stopped, every rule enabled, nothing firing);
+ * {@code holmes-1h} (started and stopped, but never ticking: the cost of the switch itself); {@code a-a} (the
+ * harness against itself);
  * {@code capture-cpu}, {@code capture-cpu-alloc} (a capture running through the whole "on" block, Holmes
  * idle at 100 ms in both); {@code pyroscope-agent} (the official agent, default continuous settings, started and
  * stopped in-process, uploading to a server that refuses connections).
@@ -147,10 +149,15 @@ public final class PairedOverhead {
 
     private static Switch switchFor(String mode, Duration block) throws Exception {
         switch (mode) {
+            case "a-a":
+                // The harness against itself: "on" is the same sleep as "off". Its result is the harness's bias.
+                return PairedOverhead::sleep;
+            case "holmes-1h":
             case "holmes-1s":
             case "holmes-100ms": {
-                Holmes holmes = idleHolmes(mode.equals("holmes-1s") ? Duration.ofSeconds(1) : Duration.ofMillis(100),
-                        block);
+                Duration interval = mode.equals("holmes-1h") ? Duration.ofHours(1)
+                        : mode.equals("holmes-1s") ? Duration.ofSeconds(1) : Duration.ofMillis(100);
+                Holmes holmes = idleHolmes(interval, block);
                 return new Switch() {
                     @Override
                     public long on(Duration b) throws InterruptedException {

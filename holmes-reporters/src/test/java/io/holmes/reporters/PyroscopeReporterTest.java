@@ -203,6 +203,21 @@ class PyroscopeReporterTest {
     }
 
     @Test
+    void unauthorisedAndTooLarge_areFinal_likeEvery4xxBut429() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(401).setBody("bad credentials"));
+        server.enqueue(new MockResponse().setResponseCode(413).setBody("profile too large"));
+        server.enqueue(new MockResponse().setResponseCode(200));
+        PyroscopeReporter pyroscope = closeLater(reporter().maxRetries(5).build());
+        pyroscope.report(Events.cpu(tmp, 8_000, "a"));
+        pyroscope.report(Events.cpu(tmp, 8_001, "b"));
+        pyroscope.report(Events.cpu(tmp, 8_002, "c"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> pyroscope.deliveredUploads() == 1);
+        assertThat(pyroscope.failedUploads()).isEqualTo(2);
+        assertThat(pyroscope.retriedUploads()).isZero();
+        assertThat(server.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
     void aFullQueueDropsTheOldestWaitingEvent_andCountsIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch firstArrived = new CountDownLatch(1);

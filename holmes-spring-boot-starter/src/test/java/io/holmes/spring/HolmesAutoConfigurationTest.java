@@ -205,6 +205,34 @@ class HolmesAutoConfigurationTest {
     }
 
     @Test
+    void everyKindOfBadPropertyIsNamedWithItsValue() throws Exception {
+        Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
+        runner().withPropertyValues("holmes.collect-interval=0s", "holmes.cpu-cores=NaN", "holmes.dump-path=" + file,
+                        "holmes.thread.min=500", "holmes.thread.abs=400", "holmes.cpu.diff=-1",
+                        "holmes.sampling-time=1h", "holmes.reporter-queue-capacity=0")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(messages(context.getStartupFailure()))
+                            .contains("holmes.collect-interval must be between 10ms and 1h, but was PT0S")
+                            .contains("holmes.cpu-cores must be a finite number above 0, but was NaN")
+                            .contains("holmes.dump-path must be a directory, but " + file + " is a file")
+                            .contains("holmes.thread.min must not be above holmes.thread.abs (400), but was 500")
+                            .contains("holmes.cpu.diff must be between 0 and 10000, but was -1")
+                            .contains("holmes.sampling-time must be between 100ms and 10m, but was PT1H")
+                            .contains("holmes.reporter-queue-capacity must be between 1 and 100000, but was 0");
+                });
+        // Values of the wrong kind fail in the binder, which names the property and the value too.
+        runner().withPropertyValues("holmes.heap-dump=perhaps").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("holmes.heap-dump").contains("perhaps");
+        });
+        runner().withPropertyValues("holmes.collect-interval=soon").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("holmes.collect-interval").contains("soon");
+        });
+    }
+
+    @Test
     void theEndpointExistsOnlyWhenExposed() {
         runner().run(context -> assertThat(context).doesNotHaveBean(HolmesEndpoint.class));
         new WebApplicationContextRunner().withConfiguration(ALL)
