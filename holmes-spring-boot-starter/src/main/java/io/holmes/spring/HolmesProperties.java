@@ -87,10 +87,9 @@ public class HolmesProperties implements Validator {
         /** How long the rule rests after it captured. Default: 2m. */
         private Duration cooldown;
 
-        boolean isConfigured() {
-            return Boolean.TRUE.equals(enabled)
-                    || (!Boolean.FALSE.equals(enabled) && (min != null || diff != null || abs != null || cooldown != null
-                    || hasMore()));
+        /** Whether any threshold was set (a rule with thresholds is configured, and on unless enabled is false). */
+        boolean hasThresholds() {
+            return min != null || diff != null || abs != null || cooldown != null || hasMore();
         }
 
         boolean hasMore() {

@@ -111,10 +111,8 @@ public final class HolmesPropertiesMapper {
     }
 
     private static void rule(HolmesProperties.Rule r, DumpType type, Holmes.Builder b) {
-        if (!r.isConfigured() && r.getEnabled() == null) {
-            return;
-        }
-        if (Boolean.FALSE.equals(r.getEnabled()) && !hasThresholds(r)) {
+        // Configured when a threshold is set or it is enabled outright; "enabled: false" is applied after build.
+        if (!r.hasThresholds() && !Boolean.TRUE.equals(r.getEnabled())) {
             return;
         }
         Rule d = Rule.defaults(type);
@@ -133,10 +131,6 @@ public final class HolmesPropertiesMapper {
                 Integer max = ((HolmesProperties.ThreadRule) r).getMax();
                 b.threadDump(min, diff, abs, max != null ? max : d.max(), cooldown);
         }
-    }
-
-    private static boolean hasThresholds(HolmesProperties.Rule r) {
-        return r.getMin() != null || r.getDiff() != null || r.getAbs() != null || r.getCooldown() != null || r.hasMore();
     }
 
     /** Rules configured with thresholds but {@code enabled: false}: built, then switched off at start-up. */
