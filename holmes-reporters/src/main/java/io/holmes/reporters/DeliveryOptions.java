@@ -75,8 +75,15 @@ final class DeliveryOptions {
                 .build();
     }
 
-    String describeHeaders() {
-        return headers.isEmpty() ? "" : ", headers=" + headers.keySet();
+    /** The options for a reporter's {@code toString()}: header names only, never their values. */
+    String describe() {
+        return (headers.isEmpty() ? "" : ", headers=" + headers.keySet()) + ", timeout=" + timeout + ", maxRetries="
+                + maxRetries + ", queueCapacity=" + queueCapacity;
+    }
+
+    /** Starts the delivery thread of a reporter built with these options. */
+    Delivery startDelivery(String target, String threadName, Delivery.RequestFactory requests) {
+        return new Delivery(target, threadName, client(), requests, queueCapacity, maxRetries, retryBackoff, timeout);
     }
 
     private static String redact(String address) {

@@ -7,16 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -45,12 +42,9 @@ public final class HttpReporter implements ProfileReporter, AutoCloseable {
         this.url = url;
         this.token = b.token;
         this.headers = Map.copyOf(b.options.headers);
-        OkHttpClient client = b.options.client();
         this.description = "HttpReporter{url=" + url.newBuilder().query(null).build() + ", token="
-                + (token != null ? "***" : "none") + b.options.describeHeaders() + ", timeout=" + b.options.timeout
-                + ", maxRetries=" + b.options.maxRetries + ", queueCapacity=" + b.options.queueCapacity + '}';
-        this.delivery = new Delivery("webhook " + url.host(), "holmes-webhook", client, this::request,
-                b.options.queueCapacity, b.options.maxRetries, b.options.retryBackoff, b.options.timeout);
+                + (token != null ? "***" : "none") + b.options.describe() + '}';
+        this.delivery = b.options.startDelivery("webhook " + url.host(), "holmes-webhook", this::request);
     }
 
     /** @param url where to POST, {@code http://} or {@code https://} */
@@ -135,10 +129,9 @@ public final class HttpReporter implements ProfileReporter, AutoCloseable {
     }
 
     /** Configures an {@link HttpReporter}; {@link #build()} checks every option at once. */
-    public static final class Builder {
+    public static final class Builder extends UploadOptions<Builder> {
         private final String url;
         private String token;
-        private final DeliveryOptions options = new DeliveryOptions();
 
         private Builder(String url) {
             this.url = url;
@@ -150,37 +143,14 @@ public final class HttpReporter implements ProfileReporter, AutoCloseable {
             return this;
         }
 
-        public Builder headers(Map<String, String> headers) {
-            options.headers.putAll(Objects.requireNonNull(headers, "headers"));
-            return this;
-        }
 
-        /** The longest an upload may take, and the longest {@link HttpReporter#close()} waits; default 10 s. */
-        public Builder timeout(Duration timeout) {
-            options.timeout = timeout;
-            return this;
-        }
 
-        /** Attempts after the first for 429, 5xx and I/O errors; default 3. */
-        public Builder maxRetries(int maxRetries) {
-            options.maxRetries = maxRetries;
-            return this;
-        }
 
-        /** Events that may wait for upload before the oldest is dropped; default 16. */
-        public Builder queueCapacity(int capacity) {
-            options.queueCapacity = capacity;
-            return this;
-        }
 
-        /** The first wait before a retry; it doubles with each attempt, jittered, up to 60 s. Default 1 s. */
-        public Builder retryBackoff(Duration backoff) {
-            options.retryBackoff = backoff;
-            return this;
-        }
 
-        public Builder httpClient(OkHttpClient client) {
-            options.client = client;
+
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +18,6 @@ import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -84,13 +82,10 @@ public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
             this.authKind = "none";
         }
         this.headers = Map.copyOf(b.options.headers);
-        OkHttpClient client = b.options.client();
         this.description = "PyroscopeReporter{server=" + server + ", applicationName=" + applicationName
                 + ", labels=" + new TreeMap<>(labels) + (tenantId != null ? ", tenantId=" + tenantId : "")
-                + ", auth=" + authKind + b.options.describeHeaders() + ", timeout=" + b.options.timeout
-                + ", maxRetries=" + b.options.maxRetries + ", queueCapacity=" + b.options.queueCapacity + '}';
-        this.delivery = new Delivery("Pyroscope at " + server, "holmes-pyroscope", client, this::request,
-                b.options.queueCapacity, b.options.maxRetries, b.options.retryBackoff, b.options.timeout);
+                + ", auth=" + authKind + b.options.describe() + '}';
+        this.delivery = b.options.startDelivery("Pyroscope at " + server, "holmes-pyroscope", this::request);
     }
 
     /**
@@ -197,7 +192,7 @@ public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
     }
 
     /** Configures a {@link PyroscopeReporter}; {@link #build()} checks every option at once. */
-    public static final class Builder {
+    public static final class Builder extends UploadOptions<Builder> {
         private final String serverAddress;
         private final String applicationName;
         private final Map<String, String> labels = new LinkedHashMap<>();
@@ -205,7 +200,6 @@ public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
         private String basicUser;
         private String basicPassword;
         private String bearerToken;
-        private final DeliveryOptions options = new DeliveryOptions();
 
         private Builder(String serverAddress, String applicationName) {
             this.serverAddress = serverAddress;
@@ -236,43 +230,18 @@ public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
             return this;
         }
 
-        /** Extra headers of every upload. */
-        public Builder headers(Map<String, String> headers) {
-            options.headers.putAll(Objects.requireNonNull(headers, "headers"));
-            return this;
-        }
 
-        /** The longest an upload may take, and the longest {@link PyroscopeReporter#close()} waits; default 10 s. */
-        public Builder timeout(Duration timeout) {
-            options.timeout = timeout;
-            return this;
-        }
 
-        /** Attempts after the first for 429, 5xx and I/O errors; default 3. */
-        public Builder maxRetries(int maxRetries) {
-            options.maxRetries = maxRetries;
-            return this;
-        }
 
-        /** Events that may wait for upload before the oldest is dropped; default 16. */
-        public Builder queueCapacity(int capacity) {
-            options.queueCapacity = capacity;
-            return this;
-        }
 
-        /** The first wait before a retry; it doubles with each attempt, jittered, up to 60 s. Default 1 s. */
-        public Builder retryBackoff(Duration backoff) {
-            options.retryBackoff = backoff;
-            return this;
-        }
 
-        /** A client to share (its connection pool and dispatcher); by default the reporter makes one of its own. */
-        public Builder httpClient(OkHttpClient client) {
-            options.client = client;
-            return this;
-        }
 
         /** Checks every option and builds; the message names each bad option (never a secret's value). */
+        @Override
+        Builder self() {
+            return this;
+        }
+
         public PyroscopeReporter build() {
             List<String> problems = new ArrayList<>();
             HttpUrl server = DeliveryOptions.parseAddress("serverAddress", serverAddress, problems);

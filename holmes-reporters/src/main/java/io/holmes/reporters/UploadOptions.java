@@ -1,0 +1,58 @@
+package io.holmes.reporters;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import okhttp3.OkHttpClient;
+
+/**
+ * The delivery options every uploading reporter's builder has: extra headers, timeout, retries, queue, backoff
+ * and a client to share.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class UploadOptions<B extends UploadOptions<B>> {
+
+    final DeliveryOptions options = new DeliveryOptions();
+
+    UploadOptions() {
+    }
+
+    abstract B self();
+
+    /** Extra headers of every upload. */
+    public B headers(Map<String, String> headers) {
+        options.headers.putAll(Objects.requireNonNull(headers, "headers"));
+        return self();
+    }
+
+    /** The longest an upload may take, and the longest the reporter's {@code close()} waits; default 10 s. */
+    public B timeout(Duration timeout) {
+        options.timeout = timeout;
+        return self();
+    }
+
+    /** Attempts after the first for 429, 5xx and I/O errors; default 3. */
+    public B maxRetries(int maxRetries) {
+        options.maxRetries = maxRetries;
+        return self();
+    }
+
+    /** Events that may wait for upload before the oldest is dropped; default 16. */
+    public B queueCapacity(int capacity) {
+        options.queueCapacity = capacity;
+        return self();
+    }
+
+    /** The first wait before a retry; it doubles with each attempt, jittered, up to 60 s. Default 1 s. */
+    public B retryBackoff(Duration backoff) {
+        options.retryBackoff = backoff;
+        return self();
+    }
+
+    /** A client to share (its connection pool and dispatcher); by default the reporter makes one of its own. */
+    public B httpClient(OkHttpClient client) {
+        options.client = client;
+        return self();
+    }
+}
