@@ -1,7 +1,6 @@
 package io.holmes.reporters;
 
 import io.holmes.DumpEvent;
-import io.holmes.ProfileReporter;
 import io.holmes.write.EventJson;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +23,7 @@ import okhttp3.RequestBody;
  * {@link PyroscopeReporter}: a daemon thread ({@code holmes-webhook}), a bounded queue that drops the oldest,
  * retries with jittered backoff for 429, 5xx and I/O errors, a close bounded by the timeout.
  */
-public final class HttpReporter implements ProfileReporter, AutoCloseable {
+public final class HttpReporter extends UploadingReporter {
 
     private static final MediaType JSON = MediaType.get("application/json");
     private static final MediaType TEXT = MediaType.get("text/plain; charset=utf-8");
@@ -35,16 +34,15 @@ public final class HttpReporter implements ProfileReporter, AutoCloseable {
     private final HttpUrl url;
     private final String token;
     private final Map<String, String> headers;
-    private final Delivery delivery;
     private final String description;
 
     private HttpReporter(Builder b, HttpUrl url) {
+        super(b.options, "webhook " + url.host(), "holmes-webhook");
         this.url = url;
         this.token = b.token;
         this.headers = Map.copyOf(b.options.headers);
         this.description = "HttpReporter{url=" + url.newBuilder().query(null).build() + ", token="
                 + (token != null ? "***" : "none") + b.options.describe() + '}';
-        this.delivery = b.options.startDelivery("webhook " + url.host(), "holmes-webhook", this::request);
     }
 
     /** @param url where to POST, {@code http://} or {@code https://} */
@@ -55,36 +53,20 @@ public final class HttpReporter implements ProfileReporter, AutoCloseable {
     /** Queues the event for upload and returns at once. */
     @Override
     public void report(DumpEvent event) {
-        delivery.offer(event);
+        queue(event);
     }
 
-    public long droppedUploads() {
-        return delivery.dropped();
-    }
 
-    public long deliveredUploads() {
-        return delivery.delivered();
-    }
 
-    public long failedUploads() {
-        return delivery.failed();
-    }
 
-    public long retriedUploads() {
-        return delivery.retried();
-    }
 
-    /** Uploads what is queued until the timeout, then stops; idempotent. */
-    @Override
-    public void close() {
-        delivery.close();
-    }
 
     @Override
     public String toString() {
         return description;
     }
 
+    @Override
     Request request(DumpEvent event) throws IOException {
         MultipartBody.Builder body = new MultipartBody.Builder().setType(MultipartBody.FORM);
         String eventName = event.type().fileTag() + ".json";

@@ -2,7 +2,6 @@ package io.holmes.reporters;
 
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
-import io.holmes.ProfileReporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,7 +39,7 @@ import okhttp3.RequestBody;
  * Holmes.builder().reporter(pyroscope) ...
  * }</pre>
  */
-public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
+public final class PyroscopeReporter extends UploadingReporter {
 
     private static final MediaType JSON = MediaType.get("application/json");
     private static final MediaType OCTETS = MediaType.get("application/octet-stream");
@@ -63,10 +62,10 @@ public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
     private final String authorization;
     private final String authKind;
     private final Map<String, String> headers;
-    private final Delivery delivery;
     private final String description;
 
     private PyroscopeReporter(Builder b, HttpUrl server) {
+        super(b.options, "Pyroscope at " + server, "holmes-pyroscope");
         this.ingest = server.newBuilder().addPathSegment("ingest").build();
         this.applicationName = b.applicationName;
         this.labels = Map.copyOf(b.labels);
@@ -85,7 +84,6 @@ public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
         this.description = "PyroscopeReporter{server=" + server + ", applicationName=" + applicationName
                 + ", labels=" + new TreeMap<>(labels) + (tenantId != null ? ", tenantId=" + tenantId : "")
                 + ", auth=" + authKind + b.options.describe() + '}';
-        this.delivery = b.options.startDelivery("Pyroscope at " + server, "holmes-pyroscope", this::request);
     }
 
     /**
@@ -100,40 +98,15 @@ public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
     @Override
     public void report(DumpEvent event) {
         if (profileOf(event) != null) {
-            delivery.offer(event);
+            queue(event);
         }
     }
 
-    /** Events dropped because the queue was full or the reporter was closing. */
-    public long droppedUploads() {
-        return delivery.dropped();
-    }
 
-    /** Events the server accepted. */
-    public long deliveredUploads() {
-        return delivery.delivered();
-    }
 
-    /** Events given up on: refused by the server, out of retries, or whose files were gone. */
-    public long failedUploads() {
-        return delivery.failed();
-    }
 
-    /** Attempts beyond the first, over all events. */
-    public long retriedUploads() {
-        return delivery.retried();
-    }
 
-    /** Events waiting in the queue. */
-    public int queuedUploads() {
-        return delivery.queued();
-    }
 
-    /** Uploads what is queued until the timeout, then stops; idempotent. */
-    @Override
-    public void close() {
-        delivery.close();
-    }
 
     @Override
     public String toString() {
@@ -151,6 +124,7 @@ public final class PyroscopeReporter implements ProfileReporter, AutoCloseable {
     }
 
     /** The ingest request for {@code event}; built again for every attempt, reading the file from disk. */
+    @Override
     Request request(DumpEvent event) throws IOException {
         Path profile = profileOf(event);
         if (profile == null || !Files.isRegularFile(profile)) {

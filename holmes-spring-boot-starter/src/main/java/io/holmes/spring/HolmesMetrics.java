@@ -65,21 +65,17 @@ public class HolmesMetrics implements MeterBinder, ProfileReporter {
     }
 
     private static void bindUploader(MeterRegistry registry, String name, Object reporter) {
-        if (reporter instanceof io.holmes.reporters.PyroscopeReporter p) {
-            uploads(registry, name, p, x -> x.deliveredUploads(), x -> x.failedUploads(), x -> x.droppedUploads());
-        } else if (reporter instanceof io.holmes.reporters.HttpReporter h) {
-            uploads(registry, name, h, x -> x.deliveredUploads(), x -> x.failedUploads(), x -> x.droppedUploads());
+        if (reporter instanceof io.holmes.reporters.UploadingReporter uploads) {
+            uploads(registry, name, "delivered", uploads, io.holmes.reporters.UploadingReporter::deliveredUploads);
+            uploads(registry, name, "failed", uploads, io.holmes.reporters.UploadingReporter::failedUploads);
+            uploads(registry, name, "dropped", uploads, io.holmes.reporters.UploadingReporter::droppedUploads);
         }
     }
 
-    private static <T> void uploads(MeterRegistry registry, String name, T reporter, ToDoubleFunction<T> delivered,
-                                    ToDoubleFunction<T> failed, ToDoubleFunction<T> dropped) {
-        FunctionCounter.builder("holmes.reports", reporter, delivered).tag("reporter", name)
-                .tag("outcome", "delivered").register(registry);
-        FunctionCounter.builder("holmes.reports", reporter, failed).tag("reporter", name)
-                .tag("outcome", "failed").register(registry);
-        FunctionCounter.builder("holmes.reports", reporter, dropped).tag("reporter", name)
-                .tag("outcome", "dropped").register(registry);
+    private static <T> void uploads(MeterRegistry registry, String name, String outcome, T reporter,
+                                    ToDoubleFunction<T> count) {
+        FunctionCounter.builder("holmes.reports", reporter, count).tag("reporter", name).tag("outcome", outcome)
+                .register(registry);
     }
 
     @Override

@@ -20,7 +20,7 @@ public class HolmesMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     public HolmesMetrics holmesMetrics(ObjectProvider<Holmes> holmes, ListableBeanFactory beans) {
         return new HolmesMetrics(holmes, beans,
-                isPresent("io.holmes.reporters.PyroscopeReporter") && isPresent("okhttp3.OkHttpClient"));
+                isPresent("io.holmes.reporters.UploadingReporter") && isPresent("okhttp3.OkHttpClient"));
     }
 
     private static boolean isPresent(String className) {
