@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,10 +51,17 @@ class MemCaptureTest {
         }
     }
 
-    /** The allocating method the profile must name. */
+    private final AtomicLong churned = new AtomicLong();
+
+    /**
+     * The allocating method the profile must name. It allocates about 12 MiB/s of garbage: enough for dozens of
+     * allocation samples per second, too little for the heap reading to climb by itself during the test.
+     */
     private void allocateInHolmesTest() {
         while (churning) {
             escape = new byte[64 * 1024];
+            churned.incrementAndGet();
+            LockSupport.parkNanos(5_000_000);
         }
     }
 
@@ -72,14 +81,18 @@ class MemCaptureTest {
                 .build()
                 .start()) {
 
-            await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.state(DumpType.MEM).window().size() == 10);
-
-            retainHeapJump(limit * 6 / 10);
+            // The whole scene runs before the jump can fire the rule: the allocator first, then the warm-up, then
+            // the jump, so the capture finds the allocator at work however the threads are scheduled.
             Thread churn = new Thread(this::allocateInHolmesTest, "churn");
             churn.setDaemon(true);
             churn.start();
             try {
-                await().atMost(20, TimeUnit.SECONDS).until(() -> !reporter.events().isEmpty());
+                await().atMost(30, TimeUnit.SECONDS).until(() -> churned.get() >= 10
+                        && holmes.state(DumpType.MEM).window().size() == 10);
+                assertThat(reporter.events()).as("no capture before the jump").isEmpty();
+
+                retainHeapJump(limit * 6 / 10);
+                await().atMost(60, TimeUnit.SECONDS).until(() -> !reporter.events().isEmpty());
             } finally {
                 churning = false;
                 churn.join(2_000);
@@ -87,6 +100,8 @@ class MemCaptureTest {
 
             DumpEvent event = reporter.events().get(0);
             assertThat(event.type()).isEqualTo(DumpType.MEM);
+            assertThat(event.reason()).isEqualTo(Reason.DIFF);
+            assertThat(event.current()).isGreaterThanOrEqualTo(25).isGreaterThanOrEqualTo(event.average() * 2);
             assertThat(event.details()).containsEntry("engine", "async-profiler/alloc")
                     .containsEntry("samplingInterval", "524288 bytes");
             assertThat(Long.parseLong(event.details().get("samples"))).isPositive();

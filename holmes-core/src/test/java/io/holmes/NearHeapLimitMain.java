@@ -38,9 +38,11 @@ public final class NearHeapLimitMain {
         DumpEvent mem;
         try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofMillis(20)).dumpPath(dumps)
                 .samplingTime(Duration.ofMillis(500)).memDump(95, 100, 99, Duration.ofMinutes(1)).build().start()) {
-            Thread.sleep(1_000);
+            // Ticks before, during and after the capture, waited for rather than timed: a busy machine may be slow,
+            // but a collector that stopped would never get there (the test's process timeout ends the wait).
+            awaitTicks(holmes, 20);
             mem = holmes.dump(DumpType.MEM).get(60, TimeUnit.SECONDS);
-            Thread.sleep(500);
+            awaitTicks(holmes, holmes.ticks() + 10);
             heapPercent = holmes.state(DumpType.MEM).latest();
             ticks = holmes.ticks();
         }
@@ -48,6 +50,12 @@ public final class NearHeapLimitMain {
                 ballast.size() * 16L * 1024 * 8 / (1024 * 1024), heapPercent, ticks, mem.files().size(),
                 mem.details().get("engine"));
         System.exit(0);
+    }
+
+    private static void awaitTicks(Holmes holmes, long ticks) throws InterruptedException {
+        while (holmes.ticks() < ticks) {
+            Thread.sleep(10);
+        }
     }
 
     private static long used() {

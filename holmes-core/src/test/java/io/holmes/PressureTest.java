@@ -3,7 +3,8 @@ package io.holmes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.holmes.testing.Burner;
+import io.holmes.collect.JvmProcessProbe;
+import io.holmes.collect.ProcessProbe;
 import io.holmes.testing.RecordingReporter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,52 +57,87 @@ class PressureTest {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(javaBin, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                NearHeapLimitMain.class.getName()).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes());
-        assertThat(child.waitFor(90, TimeUnit.SECONDS)).isTrue();
+                NearHeapLimitMain.class.getName()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.out").toFile()).start();
+        boolean exited = child.waitFor(180, TimeUnit.SECONDS);
+        if (!exited) {
+            child.destroyForcibly().waitFor();
+        }
+        String output = java.nio.file.Files.readString(tmp.resolve("child.out"));
+        assertThat(exited).as(output).isTrue();
         assertThat(child.exitValue()).as(output).isZero();
         Matcher m = Pattern.compile("ballast=(\\d+) MiB heap%=(\\d+) ticks=(\\d+) memFiles=(\\d+)").matcher(output);
         assertThat(m.find()).as(output).isTrue();
         assertThat(Integer.parseInt(m.group(2))).as("heap percent while Holmes ran").isGreaterThanOrEqualTo(80);
-        assertThat(Long.parseLong(m.group(3))).as("ticks in 1.5 s at 20 ms").isGreaterThan(20);
+        assertThat(Long.parseLong(m.group(3))).as("ticks before, during and after the capture").isGreaterThanOrEqualTo(30);
         assertThat(Integer.parseInt(m.group(4))).as("files of the MEM capture").isEqualTo(5);
     }
 
+    /**
+     * A real pile-up of 300 threads while CPU % reads above {@code cpuMax}. The thread count comes from the JVM;
+     * the CPU reading is set by the test, because on a shared machine this JVM cannot count on owning the cores
+     * (how CPU % is read is {@code JvmProcessProbeTest}'s subject).
+     */
     @Test
-    void withEveryCoreBusyAboveCpuMax_aThreadPileUpIsNotCaptured_untilTheCpuCalmsDown() throws Exception {
+    void whileCpuIsAboveCpuMax_aThreadPileUpIsNotCaptured_norReplayedWhenTheCpuCalmsDown() throws Exception {
         RecordingReporter reporter = new RecordingReporter();
         int baseline = Thread.activeCount();
         CountDownLatch release = new CountDownLatch(1);
-        List<Thread> pile = new ArrayList<>();
-        try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofMillis(50))
-                .cpuCores(Runtime.getRuntime().availableProcessors()).dumpPath(tmp).cpuMax(60)
+        JvmProcessProbe jvm = new JvmProcessProbe(1, Runtime.getRuntime().maxMemory(), System::nanoTime);
+        AtomicInteger cpu = new AtomicInteger(5);
+        ProcessProbe probe = new ProcessProbe() {
+            @Override
+            public void reset() {
+                jvm.reset();
+            }
+
+            @Override
+            public int cpuPercent() {
+                return cpu.get();
+            }
+
+            @Override
+            public int heapPercent() {
+                return jvm.heapPercent();
+            }
+
+            @Override
+            public int threadCount() {
+                return jvm.threadCount();
+            }
+        };
+        try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofMillis(50)).probe(probe)
+                .dumpPath(tmp).cpuMax(60)
                 .threadDump(baseline + 100, 100, 100_000, 0, Duration.ofMinutes(5)).reporter(reporter)
                 .build().start()) {
-            await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.state(DumpType.THREAD).window().size() == 10);
-            try (Burner burner = Burner.onAllCores()) {
-                await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.state(DumpType.CPU).latest() >= 80);
-                for (int i = 0; i < 300; i++) {
-                    Thread t = new Thread(() -> {
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "pressure-pile-" + i);
-                    t.setDaemon(true);
-                    t.start();
-                    pile.add(t);
-                }
-                // Ten ticks of the pile-up, every one of them vetoed by cpuMax.
-                long ticks = holmes.ticks();
-                await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.ticks() >= ticks + 10);
-                assertThat(reporter.events()).isEmpty();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.state(DumpType.THREAD).window().size() == 10);
+            cpu.set(90);
+            long busySince = holmes.ticks();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.ticks() >= busySince + 1
+                    && holmes.state(DumpType.CPU).latest() == 90);
+            for (int i = 0; i < 300; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "pressure-pile-" + i);
+                t.setDaemon(true);
+                t.start();
             }
+            // Ten readings of the pile-up, every one of them vetoed by cpuMax.
+            long pileSince = holmes.ticks();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.ticks() >= pileSince + 10);
+            assertThat(holmes.state(DumpType.THREAD).latest()).isGreaterThanOrEqualTo(baseline + 300);
+            assertThat(reporter.events()).isEmpty();
+
             // The window now holds the pile-up: with the veto lifted, nothing new is a jump, so still no capture;
             // what the veto prevented is not replayed later.
-            long ticks = holmes.ticks();
-            await().atMost(10, TimeUnit.SECONDS).until(() -> holmes.ticks() >= ticks + 10);
-            assertThat(holmes.state(DumpType.CPU).latest()).isLessThan(60);
+            cpu.set(5);
+            long calmSince = holmes.ticks();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.ticks() >= calmSince + 10);
+            assertThat(holmes.state(DumpType.CPU).latest()).isEqualTo(5);
             assertThat(reporter.events()).isEmpty();
         } finally {
             release.countDown();

@@ -25,17 +25,28 @@ class JvmProcessProbeTest {
 
     @Test
     void firstCpuReadingAfterResetMeasuresFromTheReset_andABusyThreadShows() throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         JvmProcessProbe probe = new JvmProcessProbe(1, Runtime.getRuntime().maxMemory(), System::nanoTime);
+        long wallStart = System.nanoTime();
         probe.reset();
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        // Spin until this thread has used 300 ms of CPU, however long a busy machine makes that take: the reading
+        // is then compared with the CPU time this thread is known to have used, not with the share it got.
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long x = 0;
-        while (System.nanoTime() < until) {
-            x += Long.numberOfTrailingZeros(x + System.nanoTime());
+        while (threads.getCurrentThreadCpuTime() - cpuStart < TimeUnit.MILLISECONDS.toNanos(300)) {
+            for (int i = 0; i < 10_000; i++) {
+                x += Long.numberOfTrailingZeros(x + i);
+            }
         }
+        long spun = threads.getCurrentThreadCpuTime() - cpuStart;
         int busy = probe.cpuPercent();
+        long wall = System.nanoTime() - wallStart;
         assertThat(x).isNotNegative();
-        // One thread spinning on one core: close to 100 % of one core (GC and JIT threads may add some).
-        assertThat(busy).isBetween(60, 400);
+        // The process used at least what this thread used, over at most the wall time around the reading ...
+        assertThat(busy).isGreaterThanOrEqualTo((int) (spun * 100 / wall) - 1);
+        // ... and at most every core for all of it.
+        assertThat(busy).isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors() * 100 + 1);
+        assertThat(busy).isPositive();
     }
 
     @Test
