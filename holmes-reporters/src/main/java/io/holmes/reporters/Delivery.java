@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -58,6 +59,8 @@ final class Delivery implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** The event the thread is uploading; whoever clears it (the thread or an abandoning close) counts it. */
+    private final AtomicReference<DumpEvent> inHand = new AtomicReference<>();
     private final AtomicLong retried = new AtomicLong();
 
     /**
@@ -134,53 +137,55 @@ final class Delivery implements AutoCloseable {
                     return;
                 }
                 event = queue.pollFirst();
+                inHand.set(event);
             }
             if (event == null) {
                 return;
             }
+            boolean done;
             try {
-                deliver(event);
+                done = deliver(event);
             } catch (Throwable e) {
-                failed.incrementAndGet();
+                done = false;
                 warnings.warn("unexpected", "Holmes could not upload event {} to {}: {}", event.id(), target,
                         e.toString());
+            }
+            // Counted once: unless close() gave up on this event and counted it already.
+            if (inHand.compareAndSet(event, null)) {
+                (done ? delivered : failed).incrementAndGet();
             }
         }
     }
 
-    private void deliver(DumpEvent event) {
+    /** Uploads {@code event} with its retries; true when the server took it. */
+    private boolean deliver(DumpEvent event) {
         Request request;
         try {
             request = requests.create(event);
         } catch (IOException e) {
-            failed.incrementAndGet();
             warnings.warn("prepare", "Holmes could not prepare event {} for {} (were its files evicted?): {}",
                     event.id(), target, e.toString());
-            return;
+            return false;
         }
         for (int attempt = 0; ; attempt++) {
             Attempt result = send(request);
             if (result.outcome == Outcome.DELIVERED) {
-                delivered.incrementAndGet();
                 warnings.clear("retry");
-                return;
+                return true;
             }
             if (result.outcome == Outcome.REFUSED) {
-                failed.incrementAndGet();
                 warnings.warn("refused-" + result.status, "{} refused a Holmes upload with {} (not retried): {}",
                         target, result.status, result.message);
-                return;
+                return false;
             }
             if (attempt >= maxRetries || isClosing()) {
-                failed.incrementAndGet();
                 warnings.warn("retry", "Holmes gave up uploading event {} to {} after {} attempts: {}", event.id(),
                         target, attempt + 1, result.message);
-                return;
+                return false;
             }
             retried.incrementAndGet();
             if (!pause(delay(attempt, result.retryAfterSeconds))) {
-                failed.incrementAndGet();
-                return;
+                return false;
             }
         }
     }
@@ -289,6 +294,11 @@ final class Delivery implements AutoCloseable {
         }
         if (thread.isAlive()) {
             abandoned = true;
+            // The event being uploaded is given up now and counted here, so the counts are whole when close()
+            // returns; the thread, once it notices, counts it no more.
+            if (inHand.getAndSet(null) != null) {
+                failed.incrementAndGet();
+            }
             Call call = inFlight;
             if (call != null) {
                 call.cancel();
