@@ -10,6 +10,7 @@ import io.holmes.ProfileReporter;
 import io.holmes.Rule;
 import io.holmes.reporters.PyroscopeReporter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,7 +149,7 @@ class HolmesAutoConfigurationTest {
                     Holmes holmes = context.getBean(Holmes.class);
                     assertThat(holmes.collectInterval()).isEqualTo(Duration.ofMillis(700));
                     DumpEvent event = holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
-                    org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> received.contains(event));
+                    org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received.contains(event));
                     assertThat(context.getBean(RecentEvents.class).list()).contains(event);
                 });
     }
@@ -253,8 +254,12 @@ class HolmesAutoConfigurationTest {
                     context.getBean(HolmesMetrics.class).bindTo(registry);
                     Holmes holmes = context.getBean(Holmes.class);
                     DumpEvent event = holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
-                    org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() ->
-                            registry.find("holmes.triggers").tags("type", "thread", "reason", "manual").counter() != null);
+                    // The meters see the event on Holmes' reporter thread; the capture timer is the last thing
+                    // they record for it.
+                    org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> {
+                        Timer timer = registry.find("holmes.capture.duration").tags("type", "thread").timer();
+                        return timer != null && timer.count() == 1;
+                    });
                     assertThat(registry.get("holmes.triggers").tags("type", "thread", "reason", "manual").counter()
                             .count()).isEqualTo(1.0);
                     assertThat(registry.get("holmes.capture.duration").tags("type", "thread").timer().count())
