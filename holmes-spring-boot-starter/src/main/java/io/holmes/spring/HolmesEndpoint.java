@@ -87,11 +87,11 @@ public class HolmesEndpoint {
                                                            @Nullable String cooldown, @Nullable String enabled) {
         DumpType dumpType = parseType(type);
         if (dumpType == null) {
-            return badRequest(List.of(problem("type", type, "must be one of cpu, mem, thread")));
+            return badRequest(List.of(problem("type", type, "must be one of cpu, mem, thread, but was '" + type + "'")));
         }
         if (action != null) {
             if (!"dump".equalsIgnoreCase(action.trim())) {
-                return badRequest(List.of(problem("action", action, "must be 'dump' (the only action)")));
+                return badRequest(List.of(problem("action", action, "must be 'dump' (the only action), but was '" + action + "'")));
             }
             return dump(dumpType);
         }
@@ -104,7 +104,8 @@ public class HolmesEndpoint {
             try {
                 update.cooldown = DurationStyle.detectAndParse(cooldown.trim());
             } catch (IllegalArgumentException e) {
-                update.problems.add(problem("cooldown", cooldown, "must be a duration such as 5m, 90s or PT5M"));
+                update.problems.add(problem("cooldown", cooldown,
+                        "must be a duration such as 5m, 90s or PT5M, but was '" + cooldown + "'"));
             }
         }
         Boolean enable = null;
@@ -112,7 +113,7 @@ public class HolmesEndpoint {
             switch (enabled.trim().toLowerCase(Locale.ROOT)) {
                 case "true" -> enable = true;
                 case "false" -> enable = false;
-                default -> update.problems.add(problem("enabled", enabled, "must be true or false"));
+                default -> update.problems.add(problem("enabled", enabled, "must be true or false, but was '" + enabled + "'"));
             }
         }
         if (update.problems.isEmpty()) {
@@ -157,7 +158,7 @@ public class HolmesEndpoint {
             try {
                 set.accept(Integer.parseInt(text.trim()));
             } catch (NumberFormatException e) {
-                problems.add(problem(field, text, "must be a whole number"));
+                problems.add(problem(field, text, "must be a whole number, but was '" + text + "'"));
             }
         }
 
@@ -174,7 +175,7 @@ public class HolmesEndpoint {
                 default -> probe.threadDump(min, diff, abs, max, cooldown);
             }
             if (type != DumpType.THREAD && max != 0) {
-                problems.add(problem("max", sent.get("max"), "is only for the thread rule"));
+                problems.add(problem("max", sent.get("max"), "is only for the thread rule and must be 0, but was " + max));
                 return;
             }
             String option = switch (type) {
@@ -206,8 +207,7 @@ public class HolmesEndpoint {
     private static WebEndpointResponse<Map<String, Object>> badRequest(List<Map<String, Object>> problems) {
         List<String> messages = new ArrayList<>();
         for (Map<String, Object> p : problems) {
-            messages.add(p.get("field") + " " + p.get("reason")
-                    + (p.get("value") != null ? " (was '" + p.get("value") + "')" : ""));
+            messages.add(p.get("field") + " " + p.get("reason"));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", WebEndpointResponse.STATUS_BAD_REQUEST);

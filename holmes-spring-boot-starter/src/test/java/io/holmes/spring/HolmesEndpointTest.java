@@ -62,13 +62,13 @@ class HolmesEndpointTest {
                 "soon", "maybe");
         assertThat(response.getStatus()).isEqualTo(400);
         assertThat(problems(response)).containsExactly(
-                problem("min", "lots", "must be a whole number"),
-                problem("diff", "-", "must be a whole number"),
-                problem("cooldown", "soon", "must be a duration such as 5m, 90s or PT5M"),
-                problem("enabled", "maybe", "must be true or false"));
-        assertThat(response.getBody().get("message")).isEqualTo("min must be a whole number (was 'lots'); "
-                + "diff must be a whole number (was '-'); cooldown must be a duration such as 5m, 90s or PT5M "
-                + "(was 'soon'); enabled must be true or false (was 'maybe')");
+                problem("min", "lots", "must be a whole number, but was 'lots'"),
+                problem("diff", "-", "must be a whole number, but was '-'"),
+                problem("cooldown", "soon", "must be a duration such as 5m, 90s or PT5M, but was 'soon'"),
+                problem("enabled", "maybe", "must be true or false, but was 'maybe'"));
+        assertThat(response.getBody().get("message")).isEqualTo("min must be a whole number, but was 'lots'; "
+                + "diff must be a whole number, but was '-'; cooldown must be a duration such as 5m, 90s or PT5M, "
+                + "but was 'soon'; enabled must be true or false, but was 'maybe'");
         assertThat(holmes.rule(DumpType.CPU)).isEqualTo(before);
         assertThat(holmes.isEnabled(DumpType.CPU)).isTrue();
     }
@@ -83,7 +83,7 @@ class HolmesEndpointTest {
                 problem("min", "90", "must not be above abs (80), but was 90"));
 
         assertThat(problems(endpoint.update("cpu", null, null, null, null, "5", null, null)))
-                .containsExactly(problem("max", "5", "is only for the thread rule"));
+                .containsExactly(problem("max", "5", "is only for the thread rule and must be 0, but was 5"));
         assertThat(problems(endpoint.update("thread", null, null, null, null, "100", "-5s", null)))
                 .containsExactlyInAnyOrder(problem("max", "100", "must be 0 (off) or above min (200), but was 100"),
                         problem("cooldown", "-5s", "must not be negative, but was PT-5S"));
@@ -93,9 +93,9 @@ class HolmesEndpointTest {
     @Test
     void anUnknownTypeOrActionIsNamed() {
         assertThat(problems(endpoint.update("disk", null, "1", null, null, null, null, null)))
-                .containsExactly(problem("type", "disk", "must be one of cpu, mem, thread"));
+                .containsExactly(problem("type", "disk", "must be one of cpu, mem, thread, but was 'disk'"));
         assertThat(problems(endpoint.update("cpu", "explode", null, null, null, null, null, null)))
-                .containsExactly(problem("action", "explode", "must be 'dump' (the only action)"));
+                .containsExactly(problem("action", "explode", "must be 'dump' (the only action), but was 'explode'"));
     }
 
     @SuppressWarnings("unchecked")
