@@ -88,15 +88,6 @@ public class HolmesProperties implements Validator {
         /** How long the rule rests after it captured. */
         private Duration cooldown;
 
-        /** Whether any threshold was set (a rule with thresholds is configured, and on unless enabled is false). */
-        boolean hasThresholds() {
-            return min != null || diff != null || abs != null || cooldown != null || hasMore();
-        }
-
-        boolean hasMore() {
-            return false;
-        }
-
         public Boolean getEnabled() {
             return enabled;
         }
@@ -143,11 +134,6 @@ public class HolmesProperties implements Validator {
 
         /** Readings at or above this never capture (a dump that large is itself a hazard); 0 turns it off. */
         private Integer max;
-
-        @Override
-        boolean hasMore() {
-            return max != null;
-        }
 
         public Integer getMax() {
             return max;
