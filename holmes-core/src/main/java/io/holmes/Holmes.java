@@ -61,6 +61,24 @@ public final class Holmes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Holmes.class);
 
+    /** How often readings are taken unless {@link Builder#collectInterval(Duration)} says otherwise. */
+    public static final Duration DEFAULT_COLLECT_INTERVAL = Duration.ofSeconds(5);
+
+    /** Length of a CPU or allocation capture unless {@link Builder#samplingTime(Duration)} says otherwise. */
+    public static final Duration DEFAULT_SAMPLING_TIME = Duration.ofSeconds(5);
+
+    /** CPU sampling interval of a CPU capture unless {@link Builder#cpuSamplingInterval(Duration)} says otherwise. */
+    public static final Duration DEFAULT_CPU_SAMPLING_INTERVAL = Duration.ofMillis(10);
+
+    /** Bytes between allocation samples unless {@link Builder#allocSamplingInterval(long)} says otherwise. */
+    public static final long DEFAULT_ALLOC_SAMPLING_INTERVAL = 512 * 1024;
+
+    /** Events that may wait for reporters unless {@link Builder#reporterQueueCapacity(int)} says otherwise. */
+    public static final int DEFAULT_REPORTER_QUEUE_CAPACITY = 64;
+
+    /** How long stopping waits for captures and reporters unless {@link Builder#closeTimeout(Duration)} says otherwise. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
     /** Events the dump directory keeps unless {@link Builder#dumpBudget(int, long)} says otherwise. */
     public static final int DEFAULT_MAX_EVENTS = 50;
 
@@ -462,13 +480,13 @@ public final class Holmes implements AutoCloseable {
      */
     public static final class Builder {
 
-        private Duration collectInterval = Duration.ofSeconds(5);
+        private Duration collectInterval = DEFAULT_COLLECT_INTERVAL;
         private Double cpuCores;
         private Long memoryLimit;
         private Path dumpPath = Path.of(System.getProperty("java.io.tmpdir"), "holmes");
-        private Duration samplingTime = Duration.ofSeconds(5);
-        private Duration cpuSamplingInterval = Duration.ofMillis(10);
-        private long allocSamplingInterval = 512 * 1024;
+        private Duration samplingTime = DEFAULT_SAMPLING_TIME;
+        private Duration cpuSamplingInterval = DEFAULT_CPU_SAMPLING_INTERVAL;
+        private long allocSamplingInterval = DEFAULT_ALLOC_SAMPLING_INTERVAL;
         private boolean heapDump;
         private final Map<DumpType, RuleDraft> drafts = new EnumMap<>(DumpType.class);
         private final EnumSet<DumpType> configured = EnumSet.noneOf(DumpType.class);
@@ -477,8 +495,8 @@ public final class Holmes implements AutoCloseable {
         private boolean nullReporter;
         private int maxEvents = DEFAULT_MAX_EVENTS;
         private long maxBytes = DEFAULT_MAX_BYTES;
-        private int reporterQueueCapacity = 64;
-        private Duration closeTimeout = Duration.ofSeconds(5);
+        private int reporterQueueCapacity = DEFAULT_REPORTER_QUEUE_CAPACITY;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private ProcessProbe probe;
         private LongSupplier nanoTime = System::nanoTime;
         private Clock clock = Clock.systemUTC();

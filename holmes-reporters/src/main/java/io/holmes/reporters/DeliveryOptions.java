@@ -11,9 +11,9 @@ import okhttp3.OkHttpClient;
 /** The delivery options both reporters share, their defaults and their checks. */
 final class DeliveryOptions {
 
-    Duration timeout = Duration.ofSeconds(10);
-    int maxRetries = 3;
-    int queueCapacity = 16;
+    Duration timeout = UploadOptions.DEFAULT_TIMEOUT;
+    int maxRetries = UploadOptions.DEFAULT_MAX_RETRIES;
+    int queueCapacity = UploadOptions.DEFAULT_QUEUE_CAPACITY;
     Duration retryBackoff = Duration.ofSeconds(1);
     Map<String, String> headers = new LinkedHashMap<>();
     OkHttpClient client;

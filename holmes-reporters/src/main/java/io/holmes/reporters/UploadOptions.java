@@ -13,6 +13,15 @@ import okhttp3.OkHttpClient;
  */
 public abstract class UploadOptions<B extends UploadOptions<B>> {
 
+    /** The longest an upload may take unless {@link #timeout(Duration)} says otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Attempts after the first unless {@link #maxRetries(int)} says otherwise. */
+    public static final int DEFAULT_MAX_RETRIES = 3;
+
+    /** Captures that may wait for upload unless {@link #queueCapacity(int)} says otherwise. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 16;
+
     final DeliveryOptions options = new DeliveryOptions();
 
     UploadOptions() {

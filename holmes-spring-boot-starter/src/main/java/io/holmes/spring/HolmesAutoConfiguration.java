@@ -18,7 +18,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Holmes from {@code holmes.*}: on by default when the starter is on the class path, off with
- * {@code holmes.enabled=false}. Every bean backs off when the application declares its own. Reporter beans
+ * {@code holmes.enabled=false}. The cpu, mem and thread rules run with {@link io.holmes.Rule#defaults} unless
+ * thresholds are set, and {@code holmes.<rule>.enabled=false} switches one off. Every bean backs off when the application declares its own. Reporter beans
  * ({@link ProfileReporter}) are handed to Holmes; {@link HolmesBuilderCustomizer} beans adjust the builder last.
  */
 @AutoConfiguration
@@ -55,7 +56,10 @@ public class HolmesAutoConfiguration {
         return new HolmesLifecycle(holmes);
     }
 
-    /** The Pyroscope reporter, when {@code holmes.pyroscope.server-address} is set and OkHttp is present. */
+    /**
+     * The Pyroscope reporter, when {@code holmes.pyroscope.server-address} is set and holmes-reporters (with OkHttp)
+     * is on the class path; the starter declares both optional, so an application adds holmes-reporters to push.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({OkHttpClient.class, PyroscopeReporter.class})
     @ConditionalOnExpression("!'${holmes.pyroscope.server-address:}'.isBlank()")
@@ -72,7 +76,7 @@ public class HolmesAutoConfiguration {
                 throw new IllegalStateException("holmes.pyroscope.application-name must be set when"
                         + " spring.application.name is not");
             }
-            return HolmesPropertiesMapper.pyroscope(pyroscope, name, client.getIfAvailable()).build();
+            return PyroscopeReporters.builder(pyroscope, name, client.getIfAvailable()).build();
         }
     }
 }

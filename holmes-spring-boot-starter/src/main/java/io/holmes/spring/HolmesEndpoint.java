@@ -7,7 +7,6 @@ import io.holmes.Rule;
 import io.holmes.decide.MetricState;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,21 +15,24 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import org.springframework.boot.actuate.endpoint.Access;
-import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.lang.Nullable;
 
 /**
  * The {@code holmes} Actuator endpoint. Reading shows the configuration in effect, the latest readings with their
  * windows and cooldowns, and the recent events with their files. Writing to {@code holmes/{type}} either takes a
  * capture ({@code {"action": "dump"}}) or changes that rule ({@code min}, {@code diff}, {@code abs}, {@code max},
- * {@code cooldown}, {@code enabled}). Writing is off unless granted
- * ({@code management.endpoint.holmes.access=unrestricted}); nothing is exposed over HTTP unless the application
- * exposes it.
+ * {@code cooldown}, {@code enabled}); a bad request is answered with 400 and a body naming each field, the value
+ * sent and the reason. Writing is off unless granted ({@code management.endpoint.holmes.access=unrestricted},
+ * Spring Boot 3.4 and later; on older versions the starter registers no endpoint); nothing is exposed over HTTP
+ * unless the application exposes it.
  */
 @Endpoint(id = "holmes", defaultAccess = Access.READ_ONLY)
 public class HolmesEndpoint {
@@ -74,60 +76,174 @@ public class HolmesEndpoint {
 
     /**
      * Takes a capture of {@code type} ({@code action=dump}), or changes its rule: unset values keep the rule's
-     * current ones.
+     * current ones. Values arrive as text, so that a bad one is answered with 400 naming the field and the reason
+     * rather than a bare conversion failure; {@code cooldown} takes what {@code application.yml} takes ({@code 5m},
+     * {@code 90s}, {@code PT5M}).
      */
     @WriteOperation
-    public Map<String, Object> update(@Selector String type, @Nullable String action, @Nullable Integer min,
-                                      @Nullable Integer diff, @Nullable Integer abs, @Nullable Integer max,
-                                      @Nullable String cooldown, @Nullable Boolean enabled) {
+    public WebEndpointResponse<Map<String, Object>> update(@Selector String type, @Nullable String action,
+                                                           @Nullable String min, @Nullable String diff,
+                                                           @Nullable String abs, @Nullable String max,
+                                                           @Nullable String cooldown, @Nullable String enabled) {
         DumpType dumpType = parseType(type);
-        if ("dump".equalsIgnoreCase(action)) {
-            return dump(dumpType);
+        if (dumpType == null) {
+            return badRequest(List.of(problem("type", type, "must be one of cpu, mem, thread, but was '" + type + "'")));
         }
         if (action != null) {
-            throw new InvalidEndpointRequestException("unknown action '" + action + "'; the only action is 'dump'",
-                    "unknown action");
+            if (!"dump".equalsIgnoreCase(action.trim())) {
+                return badRequest(List.of(problem("action", action, "must be 'dump' (the only action), but was '" + action + "'")));
+            }
+            return dump(dumpType);
         }
-        Rule current = holmes.rule(dumpType);
-        try {
-            Rule changed = new Rule(dumpType, min != null ? min : current.min(), diff != null ? diff : current.diff(),
-                    abs != null ? abs : current.abs(), max != null ? max : current.max(),
-                    cooldown != null ? Duration.parse(cooldown) : current.cooldown());
-            holmes.setRule(changed);
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw new InvalidEndpointRequestException(e.getMessage(), "invalid rule");
+        RuleUpdate update = new RuleUpdate(holmes.rule(dumpType));
+        update.integer("min", min, v -> update.min = v);
+        update.integer("diff", diff, v -> update.diff = v);
+        update.integer("abs", abs, v -> update.abs = v);
+        update.integer("max", max, v -> update.max = v);
+        if (cooldown != null) {
+            try {
+                update.cooldown = DurationStyle.detectAndParse(cooldown.trim());
+            } catch (IllegalArgumentException e) {
+                update.problems.add(problem("cooldown", cooldown,
+                        "must be a duration such as 5m, 90s or PT5M, but was '" + cooldown + "'"));
+            }
         }
+        Boolean enable = null;
         if (enabled != null) {
-            if (enabled) {
+            switch (enabled.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> enable = true;
+                case "false" -> enable = false;
+                default -> update.problems.add(problem("enabled", enabled, "must be true or false, but was '" + enabled + "'"));
+            }
+        }
+        if (update.problems.isEmpty()) {
+            update.check(dumpType, Map.of("min", String.valueOf(min), "diff", String.valueOf(diff),
+                    "abs", String.valueOf(abs), "max", String.valueOf(max), "cooldown", String.valueOf(cooldown)));
+        }
+        if (!update.problems.isEmpty()) {
+            return badRequest(update.problems);
+        }
+        holmes.setRule(new Rule(dumpType, update.min, update.diff, update.abs, update.max, update.cooldown));
+        if (enable != null) {
+            if (enable) {
                 holmes.enable(dumpType);
             } else {
                 holmes.disable(dumpType);
             }
         }
-        return metric(holmes.state(dumpType));
+        return new WebEndpointResponse<>(metric(holmes.state(dumpType)));
     }
 
-    private Map<String, Object> dump(DumpType type) {
+    /** A rule being changed: the current thresholds, overwritten field by field, and the problems found. */
+    private static final class RuleUpdate {
+        int min;
+        int diff;
+        int abs;
+        int max;
+        Duration cooldown;
+        final List<Map<String, Object>> problems = new ArrayList<>();
+
+        RuleUpdate(Rule current) {
+            min = current.min();
+            diff = current.diff();
+            abs = current.abs();
+            max = current.max();
+            cooldown = current.cooldown();
+        }
+
+        void integer(String field, @Nullable String text, IntConsumer set) {
+            if (text == null) {
+                return;
+            }
+            try {
+                set.accept(Integer.parseInt(text.trim()));
+            } catch (NumberFormatException e) {
+                problems.add(problem(field, text, "must be a whole number, but was '" + text + "'"));
+            }
+        }
+
+        /**
+         * Holmes' own validation of the rule, each problem put back on the field it is about
+         * ({@code cpuDump.min must not be above cpuDump.abs (80), but was 90} becomes field {@code min}, reason
+         * {@code must not be above abs (80), but was 90}).
+         */
+        void check(DumpType type, Map<String, String> sent) {
+            Holmes.Builder probe = Holmes.builder();
+            switch (type) {
+                case CPU -> probe.cpuDump(min, diff, abs, cooldown);
+                case MEM -> probe.memDump(min, diff, abs, cooldown);
+                default -> probe.threadDump(min, diff, abs, max, cooldown);
+            }
+            if (type != DumpType.THREAD && max != 0) {
+                problems.add(problem("max", sent.get("max"), "is only for the thread rule and must be 0, but was " + max));
+                return;
+            }
+            String option = switch (type) {
+                case CPU -> "cpuDump.";
+                case MEM -> "memDump.";
+                default -> "threadDump.";
+            };
+            for (String message : probe.problems()) {
+                if (!message.startsWith(option)) {
+                    continue;
+                }
+                int space = message.indexOf(' ');
+                String field = message.substring(option.length(), space);
+                String reason = message.substring(space + 1).replace(option, "");
+                String value = sent.get(field);
+                problems.add(problem(field, "null".equals(value) ? null : value, reason));
+            }
+        }
+    }
+
+    private static Map<String, Object> problem(String field, @Nullable String value, String reason) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("field", field);
+        p.put("value", value);
+        p.put("reason", reason);
+        return p;
+    }
+
+    private static WebEndpointResponse<Map<String, Object>> badRequest(List<Map<String, Object>> problems) {
+        List<String> messages = new ArrayList<>();
+        for (Map<String, Object> p : problems) {
+            messages.add(p.get("field") + " " + p.get("reason"));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", WebEndpointResponse.STATUS_BAD_REQUEST);
+        body.put("error", "Bad Request");
+        body.put("message", String.join("; ", messages));
+        body.put("problems", problems);
+        return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_BAD_REQUEST);
+    }
+
+    private WebEndpointResponse<Map<String, Object>> dump(DumpType type) {
         long waitMillis = holmes.samplingTime().toMillis() + TimeUnit.SECONDS.toMillis(30);
         try {
-            return event(holmes.dump(type).get(waitMillis, TimeUnit.MILLISECONDS));
+            return new WebEndpointResponse<>(event(holmes.dump(type).get(waitMillis, TimeUnit.MILLISECONDS)));
         } catch (ExecutionException e) {
-            throw new InvalidEndpointRequestException("the capture failed: " + e.getCause(), "capture failed");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
+            body.put("error", "capture failed");
+            body.put("message", String.valueOf(e.getCause()));
+            return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
         } catch (TimeoutException e) {
-            return Map.of("type", type.fileTag(), "status", "still capturing; see recentEvents");
+            return new WebEndpointResponse<>(Map.of("type", type.fileTag(), "status", "still capturing; see recentEvents"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Map.of("type", type.fileTag(), "status", "interrupted");
+            return new WebEndpointResponse<>(Map.of("type", type.fileTag(), "status", "interrupted"),
+                    WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
         }
     }
 
+    @Nullable
     private static DumpType parseType(String type) {
-        try {
-            return DumpType.valueOf(type.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidEndpointRequestException("unknown type '" + type + "'; use cpu, mem or thread",
-                    "unknown type");
+        for (DumpType t : DumpType.values()) {
+            if (t.fileTag().equalsIgnoreCase(type.trim())) {
+                return t;
+            }
         }
+        return null;
     }
 
     private static Map<String, Object> metric(MetricState state) {

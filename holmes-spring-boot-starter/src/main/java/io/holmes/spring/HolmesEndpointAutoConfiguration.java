@@ -9,9 +9,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-/** The {@code holmes} Actuator endpoint, when Actuator is present and the endpoint is available (exposed). */
+/**
+ * The {@code holmes} Actuator endpoint, when Actuator is present and the endpoint is available (exposed). It needs
+ * Spring Boot 3.4 or later: write access is denied by default through endpoint access ({@code Access}, new in 3.4),
+ * and on older versions, which would let every exposed endpoint write, the starter registers no endpoint at all.
+ */
 @AutoConfiguration(after = HolmesAutoConfiguration.class)
-@ConditionalOnClass(Endpoint.class)
+@ConditionalOnClass(value = Endpoint.class, name = "org.springframework.boot.actuate.endpoint.Access")
 @ConditionalOnBean(Holmes.class)
 public class HolmesEndpointAutoConfiguration {
 

@@ -20,15 +20,7 @@ public class HolmesMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     public HolmesMetrics holmesMetrics(ObjectProvider<Holmes> holmes, ListableBeanFactory beans) {
         return new HolmesMetrics(holmes, beans,
-                isPresent("io.holmes.reporters.UploadingReporter") && isPresent("okhttp3.OkHttpClient"));
-    }
-
-    private static boolean isPresent(String className) {
-        try {
-            Class.forName(className, false, HolmesMetricsAutoConfiguration.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+                PyroscopeReporters.isPresent("io.holmes.reporters.UploadingReporter")
+                        && PyroscopeReporters.isPresent("okhttp3.OkHttpClient"));
     }
 }

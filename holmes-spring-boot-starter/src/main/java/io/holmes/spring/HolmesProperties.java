@@ -11,17 +11,18 @@ import org.springframework.validation.Validator;
 
 /**
  * Holmes configured from {@code holmes.*}. Every option of {@code Holmes.Builder} has a property here; an unset
- * property leaves Holmes' own default in force (the defaults below are Holmes', quoted for reference). A rule is on
- * when {@code holmes.<rule>.enabled} is true, or when any of its thresholds is set and {@code enabled} is not
- * false; thresholds left unset take Holmes' defaults. Bad values fail start-up with a message naming the property.
+ * property leaves Holmes' own default in force (the defaults, listed in the configuration metadata, are the
+ * constants of {@code Holmes}, {@code Rule.defaults} and the reporters' builders). The cpu, mem and thread rules
+ * run with {@code Rule.defaults} unless thresholds are set; {@code holmes.<rule>.enabled=false} switches one off.
+ * Bad values fail start-up with a message naming the property.
  */
 @ConfigurationProperties(prefix = "holmes")
 public class HolmesProperties implements Validator {
 
-    /** Whether Holmes runs at all. Default: true. */
+    /** Whether Holmes runs at all. */
     private boolean enabled = true;
 
-    /** How often Holmes takes its readings; at least 10ms. Default: 5s. */
+    /** How often Holmes takes its readings; at least 10ms. */
     private Duration collectInterval;
 
     /** Denominator of the CPU percentage. Default: the container's CPU quota, else the available processors. */
@@ -33,25 +34,25 @@ public class HolmesProperties implements Validator {
     /** Directory of the captures, created with owner-only permissions. Default: ${java.io.tmpdir}/holmes. */
     private Path dumpPath;
 
-    /** Length of a CPU or allocation capture, 100ms to 10m. Default: 5s. */
+    /** Length of a CPU or allocation capture, 100ms to 10m. */
     private Duration samplingTime;
 
-    /** No capture of any kind while CPU % is at or above this; 0 turns the veto off. Default: 0. */
+    /** No capture of any kind while CPU % is at or above this; 0 turns the veto off. */
     private Integer cpuMax;
 
-    /** CPU time between two CPU samples of a thread during a CPU capture, 1ms to 1s. Default: 10ms. */
+    /** CPU time between two CPU samples of a thread during a CPU capture, 1ms to 1s. */
     private Duration cpuSamplingInterval;
 
-    /** Bytes allocated between two allocation samples during a MEM capture, 1KB to 1GB. Default: 512KB. */
+    /** Bytes allocated between two allocation samples during a MEM capture, 1KB to 1GB. */
     private DataSize allocSamplingInterval;
 
-    /** Whether MEM captures also write an .hprof heap dump (pauses the JVM, holds secrets). Default: false. */
+    /** Whether MEM captures also write an .hprof heap dump (pauses the JVM, holds secrets). */
     private Boolean heapDump;
 
-    /** Finished events that may wait for slow reporters before the oldest is dropped. Default: 64. */
+    /** Finished events that may wait for slow reporters before the oldest is dropped. */
     private Integer reporterQueueCapacity;
 
-    /** How long stopping Holmes waits for captures and reporters. Default: 5s. */
+    /** How long stopping Holmes waits for captures and reporters. */
     private Duration closeTimeout;
 
     /** The CPU rule, in percent of cpu-cores. */
@@ -72,7 +73,7 @@ public class HolmesProperties implements Validator {
     /** Thresholds of one rule; see Holmes' rule semantics. */
     public static class Rule {
 
-        /** Whether the rule fires. Default: true when a threshold is set, else false. */
+        /** Whether the rule fires; false builds it but keeps it off until enabled at run time. */
         private Boolean enabled;
 
         /** Readings below this never capture. */
@@ -84,17 +85,8 @@ public class HolmesProperties implements Validator {
         /** Readings above this capture whatever the average. */
         private Integer abs;
 
-        /** How long the rule rests after it captured. Default: 2m. */
+        /** How long the rule rests after it captured. */
         private Duration cooldown;
-
-        /** Whether any threshold was set (a rule with thresholds is configured, and on unless enabled is false). */
-        boolean hasThresholds() {
-            return min != null || diff != null || abs != null || cooldown != null || hasMore();
-        }
-
-        boolean hasMore() {
-            return false;
-        }
 
         public Boolean getEnabled() {
             return enabled;
@@ -143,11 +135,6 @@ public class HolmesProperties implements Validator {
         /** Readings at or above this never capture (a dump that large is itself a hazard); 0 turns it off. */
         private Integer max;
 
-        @Override
-        boolean hasMore() {
-            return max != null;
-        }
-
         public Integer getMax() {
             return max;
         }
@@ -160,10 +147,10 @@ public class HolmesProperties implements Validator {
     /** The disk budget: the oldest events are deleted first. */
     public static class Dump {
 
-        /** The most capture events kept (an event is the few files sharing one stamp). Default: 50. */
+        /** The most capture events kept (an event is the few files sharing one stamp). */
         private Integer maxFiles;
 
-        /** The most bytes kept, at least 1MB. Default: 256MB. */
+        /** The most bytes kept, at least 1MB. */
         private DataSize maxSize;
 
         public Integer getMaxFiles() {
@@ -210,13 +197,13 @@ public class HolmesProperties implements Validator {
         /** Extra headers of every upload. */
         private Map<String, String> headers = new LinkedHashMap<>();
 
-        /** The longest an upload may take, and the longest closing waits for uploads. Default: 10s. */
+        /** The longest an upload may take, and the longest closing waits for uploads. */
         private Duration timeout;
 
-        /** Attempts after the first for 429, 5xx and I/O errors. Default: 3. */
+        /** Attempts after the first for 429, 5xx and I/O errors. */
         private Integer maxRetries;
 
-        /** Captures that may wait for upload before the oldest is dropped. Default: 16. */
+        /** Captures that may wait for upload before the oldest is dropped. */
         private Integer queueCapacity;
 
         public String getServerAddress() {

@@ -3,14 +3,13 @@ package io.holmes.spring;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
-import io.holmes.reporters.PyroscopeReporter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import okhttp3.OkHttpClient;
 import org.springframework.validation.Errors;
 
 /**
@@ -111,29 +110,24 @@ public final class HolmesPropertiesMapper {
     }
 
     private static void rule(HolmesProperties.Rule r, DumpType type, Holmes.Builder b) {
-        // Configured when a threshold is set or it is enabled outright; "enabled: false" is applied after build.
-        if (!r.hasThresholds() && !Boolean.TRUE.equals(r.getEnabled())) {
-            return;
-        }
+        // Every rule is configured, from Holmes' defaults where a threshold is unset; "enabled: false" is applied
+        // after build, so that the endpoint can still turn the rule on at run time.
         Rule d = Rule.defaults(type);
         int min = r.getMin() != null ? r.getMin() : d.min();
         int diff = r.getDiff() != null ? r.getDiff() : d.diff();
         int abs = r.getAbs() != null ? r.getAbs() : d.abs();
-        java.time.Duration cooldown = r.getCooldown() != null ? r.getCooldown() : d.cooldown();
+        Duration cooldown = r.getCooldown() != null ? r.getCooldown() : d.cooldown();
         switch (type) {
-            case CPU:
-                b.cpuDump(min, diff, abs, cooldown);
-                break;
-            case MEM:
-                b.memDump(min, diff, abs, cooldown);
-                break;
-            default:
+            case CPU -> b.cpuDump(min, diff, abs, cooldown);
+            case MEM -> b.memDump(min, diff, abs, cooldown);
+            default -> {
                 Integer max = ((HolmesProperties.ThreadRule) r).getMax();
                 b.threadDump(min, diff, abs, max != null ? max : d.max(), cooldown);
+            }
         }
     }
 
-    /** Rules configured with thresholds but {@code enabled: false}: built, then switched off at start-up. */
+    /** Rules with {@code enabled: false}: built like the others, then switched off before Holmes starts. */
     static List<DumpType> disabledRules(HolmesProperties p) {
         List<DumpType> off = new ArrayList<>();
         if (Boolean.FALSE.equals(p.getCpu().getEnabled())) {
@@ -148,52 +142,14 @@ public final class HolmesPropertiesMapper {
         return off;
     }
 
-    /** The Pyroscope reporter of {@code holmes.pyroscope.*}, named {@code applicationName} unless one is set. */
-    static PyroscopeReporter.Builder pyroscope(HolmesProperties.Pyroscope p, String applicationName, OkHttpClient client) {
-        PyroscopeReporter.Builder b = PyroscopeReporter.builder(p.getServerAddress(),
-                p.getApplicationName() != null ? p.getApplicationName() : applicationName);
-        b.labels(p.getLabels()).headers(p.getHeaders());
-        if (p.getTenantId() != null) {
-            b.tenantId(p.getTenantId());
-        }
-        if (p.getBasicAuthUser() != null || p.getBasicAuthPassword() != null) {
-            b.basicAuth(p.getBasicAuthUser(), p.getBasicAuthPassword());
-        }
-        if (p.getBearerToken() != null) {
-            b.bearerToken(p.getBearerToken());
-        }
-        if (p.getTimeout() != null) {
-            b.timeout(p.getTimeout());
-        }
-        if (p.getMaxRetries() != null) {
-            b.maxRetries(p.getMaxRetries());
-        }
-        if (p.getQueueCapacity() != null) {
-            b.queueCapacity(p.getQueueCapacity());
-        }
-        if (client != null) {
-            b.httpClient(client);
-        }
-        return b;
-    }
-
     /** Reports every problem Holmes finds with {@code p} against the property it comes from. */
     static void validate(HolmesProperties p, Errors errors) {
         for (String problem : toBuilder(p).problems()) {
             reject(errors, problem, FIELDS);
         }
-        HolmesProperties.Pyroscope pyroscope = p.getPyroscope();
-        if (pyroscope.isConfigured() && isOkHttpPresent()) {
-            // The application name may come from spring.application.name, unknown here; check the rest.
-            String name = pyroscope.getApplicationName() != null ? pyroscope.getApplicationName() : "application";
-            try {
-                pyroscope(pyroscope, name, null).build().close();
-            } catch (IllegalArgumentException e) {
-                String message = e.getMessage();
-                String list = message.substring(message.indexOf(':') + 1).trim();
-                for (String problem : list.split("; ")) {
-                    reject(errors, problem, PYROSCOPE_FIELDS);
-                }
+        if (p.getPyroscope().isConfigured() && PyroscopeReporters.isPresent()) {
+            for (String problem : PyroscopeReporters.problems(p.getPyroscope())) {
+                reject(errors, problem, PYROSCOPE_FIELDS);
             }
         }
     }
@@ -238,14 +194,5 @@ public final class HolmesPropertiesMapper {
             }
         }
         return s.toString();
-    }
-
-    private static boolean isOkHttpPresent() {
-        try {
-            Class.forName("okhttp3.OkHttpClient", false, HolmesPropertiesMapper.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 }

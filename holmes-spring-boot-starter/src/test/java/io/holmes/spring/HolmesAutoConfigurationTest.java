@@ -49,10 +49,7 @@ class HolmesAutoConfigurationTest {
             Holmes holmes = context.getBean(Holmes.class);
             seen.set(holmes);
             assertThat(holmes.isRunning()).isTrue();
-            assertThat(holmes.collectInterval()).isEqualTo(Duration.ofSeconds(5));
-            for (DumpType type : DumpType.values()) {
-                assertThat(holmes.isEnabled(type)).isFalse();
-            }
+            assertThat(holmes.collectInterval()).isEqualTo(Holmes.DEFAULT_COLLECT_INTERVAL);
         });
         assertThat(seen.get().isRunning()).isFalse();
         assertThatThrownBy(() -> seen.get().start()).isInstanceOf(IllegalStateException.class);
@@ -109,14 +106,41 @@ class HolmesAutoConfigurationTest {
     }
 
     @Test
-    void thresholdsLeftUnsetTakeHolmesDefaults_andSettingOneTurnsTheRuleOn() {
+    void anEmptyConfigurationRunsTheDefaultRules_andEnabledFalseTurnsOneOff() {
+        runner().run(context -> {
+            Holmes holmes = context.getBean(Holmes.class);
+            for (DumpType type : DumpType.values()) {
+                assertThat(holmes.isEnabled(type)).as("%s on", type).isTrue();
+                assertThat(holmes.rule(type)).isEqualTo(Rule.defaults(type));
+            }
+        });
+        runner().withPropertyValues("holmes.mem.enabled=false").run(context -> {
+            Holmes holmes = context.getBean(Holmes.class);
+            assertThat(holmes.isEnabled(DumpType.MEM)).isFalse();
+            assertThat(holmes.isEnabled(DumpType.CPU)).isTrue();
+            assertThat(holmes.isEnabled(DumpType.THREAD)).isTrue();
+            // Built all the same, so that the endpoint can turn it on at run time with the configured thresholds.
+            assertThat(holmes.rule(DumpType.MEM)).isEqualTo(Rule.defaults(DumpType.MEM));
+        });
+        runner().withPropertyValues("holmes.cpu.enabled=false", "holmes.mem.enabled=false",
+                "holmes.thread.enabled=false").run(context -> {
+                    Holmes holmes = context.getBean(Holmes.class);
+                    for (DumpType type : DumpType.values()) {
+                        assertThat(holmes.isEnabled(type)).as("%s off", type).isFalse();
+                    }
+                    assertThat(holmes.isRunning()).isTrue();
+                });
+    }
+
+    @Test
+    void thresholdsLeftUnsetTakeHolmesDefaults() {
         runner().withPropertyValues("holmes.thread.abs=3000").run(context -> {
             Holmes holmes = context.getBean(Holmes.class);
             Rule defaults = Rule.defaults(DumpType.THREAD);
             assertThat(holmes.isEnabled(DumpType.THREAD)).isTrue();
             assertThat(holmes.rule(DumpType.THREAD)).isEqualTo(new Rule(DumpType.THREAD, defaults.min(),
                     defaults.diff(), 3000, defaults.max(), defaults.cooldown()));
-            assertThat(holmes.isEnabled(DumpType.CPU)).isFalse();
+            assertThat(holmes.rule(DumpType.CPU)).isEqualTo(Rule.defaults(DumpType.CPU));
         });
     }
 
@@ -175,6 +199,19 @@ class HolmesAutoConfigurationTest {
                         "holmes.pyroscope.application-name=orders")
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Holmes.class)
                         .doesNotHaveBean(PyroscopeReporter.class));
+        // Without holmes-reporters at all (the starter declares it optional): Holmes, meters and the endpoint work.
+        runner().withClassLoader(new FilteredClassLoader("io.holmes.reporters.", "okhttp3.", "kotlin."))
+                .withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:9",
+                        "holmes.pyroscope.application-name=orders")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(Holmes.class).hasSingleBean(HolmesMetrics.class)
+                            .doesNotHaveBean(PyroscopeReporter.class);
+                    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean(HolmesMetrics.class).bindTo(registry);
+                    assertThat(registry.find("holmes.reports").meters()).isEmpty();
+                    DumpEvent event = context.getBean(Holmes.class).dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
+                    assertThat(event.files()).isNotEmpty();
+                });
     }
 
     @Test
