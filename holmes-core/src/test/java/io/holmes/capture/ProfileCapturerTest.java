@@ -49,16 +49,16 @@ class ProfileCapturerTest {
                 assertThat(cpuEvent.details()).containsEntry("engine", "jfr").containsEntry("samplingInterval", "10 ms");
                 assertThat(cpuEvent.details().get("fallbackReason")).contains("cannot load")
                         .contains("no libasyncProfiler");
-                assertThat(memEvent.details()).containsEntry("engine", "jfr")
-                        .containsEntry("samplingInterval", "each new TLAB and each allocation outside one");
                 // Pyroscope files JFR allocation events by their type (grafana/jfr-parser, pprof/parser.go parse
                 // and pprof/pprof.go profileBuilderForSampleType: jdk.ObjectAllocationInNewTLAB ->
-                // memory:alloc_in_new_tlab_*, jdk.ObjectAllocationSample -> memory:alloc_sample_*). The fallback must write the events async-profiler writes, so both engines'
-                // profiles land under one profile type.
+                // memory:alloc_in_new_tlab_*, jdk.ObjectAllocationSample -> memory:alloc_sample_*). The fallback
+                // must write the events async-profiler writes, so both engines' profiles land under one type.
                 Path memJfr = mem.files().path("jfr");
                 assertThat(Jfr.stacks(memJfr, Set.of("jdk.ObjectAllocationInNewTLAB")))
                         .anySatisfy(stack -> assertThat(stack).anyMatch(f -> f.endsWith("Allocator.allocateInHolmesTest")));
                 assertThat(Jfr.stacks(memJfr, Set.of("jdk.ObjectAllocationSample"))).isEmpty();
+                assertThat(memEvent.details()).containsEntry("engine", "jfr")
+                        .containsEntry("samplingInterval", "each new TLAB and each allocation outside one");
                 // One recording served both events; both say so, naming the lead's file and both triggers.
                 String lead = cpu.files().path("jfr").getFileName().toString().replace(".jfr", "");
                 for (DumpEvent event : List.of(cpuEvent, memEvent)) {
