@@ -216,8 +216,9 @@ final class Delivery implements AutoCloseable {
                 return failed;
             }
             if (attempt >= maxRetries || isClosing()) {
-                warnings.warn("retry", "Holmes gave up uploading event {} to {} after {} attempts: {} {}", event.id(),
-                        target, attempt + 1, result.status == 0 ? "" : result.status, result.message);
+                warnings.warn("retry", "Holmes gave up uploading event {} to {} after {} attempts: {}", event.id(),
+                        target, attempt + 1,
+                        result.status == 0 ? result.message : result.status + " " + result.message);
                 return failed;
             }
             if (!pause(delay(attempt, result.retryAfterSeconds))) {

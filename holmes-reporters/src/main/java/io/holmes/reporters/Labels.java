@@ -25,7 +25,7 @@ final class Labels {
     /** The label carrying the trigger type ({@code cpu}, {@code mem}, {@code thread}; {@code cpu+mem} when shared). */
     static final String TRIGGER = "holmes_trigger";
 
-    /** The label carrying the reason ({@code abs}, {@code diff}, {@code manual}; joined by {@code +} like the trigger). */
+    /** The label carrying the reason ({@code abs}, {@code diff}, {@code manual}), joined by {@code +} likewise. */
     static final String REASON = "holmes_reason";
 
     /** Keys Holmes or the server sets; a user's label with one of these names would be refused or overwritten. */
