@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -345,14 +346,22 @@ public final class Holmes implements AutoCloseable {
         return dumpDirectory.bytesOnDisk();
     }
 
-    /** Events dropped because the reporter queue was full, since this instance was built. */
+    /**
+     * Events dropped without a final attempt, since this instance was built: Holmes' reporter queue was full, or a
+     * {@link CountingReporter} dropped them (its own queue full, closing, or too old for the destination).
+     */
     public long droppedReports() {
-        return droppedReports.get();
+        return droppedReports.get() + sum(CountingReporter::droppedUploads);
     }
 
-    /** Reporter calls that threw, since this instance was built. */
+    /** Reporter calls that threw, plus the events {@link CountingReporter}s gave up on, since this instance was built. */
     public long failedReports() {
-        return failedReports.get();
+        return failedReports.get() + sum(CountingReporter::failedUploads);
+    }
+
+    /** Attempts beyond the first that {@link CountingReporter}s made, since this instance was built. */
+    public long retriedReports() {
+        return sum(CountingReporter::retriedUploads);
     }
 
     /** Collect ticks completed (readings taken and decided on), since this instance was built. */
@@ -360,9 +369,23 @@ public final class Holmes implements AutoCloseable {
         return ticks.get();
     }
 
-    /** Reporter calls that returned normally, since this instance was built. */
+    /**
+     * Events delivered, since this instance was built: plain reporter calls that returned normally, plus the
+     * events {@link CountingReporter}s saw accepted (an upload counts when the server answered 2xx, not when it
+     * was queued).
+     */
     public long deliveredReports() {
-        return deliveredReports.get();
+        return deliveredReports.get() + sum(CountingReporter::deliveredUploads);
+    }
+
+    private long sum(ToLongFunction<CountingReporter> count) {
+        long total = 0;
+        for (ProfileReporter reporter : reporters) {
+            if (reporter instanceof CountingReporter counting) {
+                total += count.applyAsLong(counting);
+            }
+        }
+        return total;
     }
 
     private List<DumpType> enabledRules() {

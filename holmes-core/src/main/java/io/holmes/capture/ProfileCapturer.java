@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,18 @@ import org.slf4j.LoggerFactory;
 public final class ProfileCapturer implements Capturer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProfileCapturer.class);
+
+    /**
+     * Event detail: the recording this event's {@code .jfr} holds, named as the lead event's {@code .jfr} without
+     * its extension. Events of one shared session name the same recording.
+     */
+    public static final String RECORDING = "recording";
+
+    /** Event detail: the capture types the recording served, in session order, joined by {@code +}. */
+    public static final String RECORDING_TRIGGERS = "recordingTriggers";
+
+    /** Event detail: the reasons of those captures, in the same order, joined by {@code +}. */
+    public static final String RECORDING_REASONS = "recordingReasons";
 
     /** Classes listed in a histogram. */
     static final int HISTOGRAM_ROWS = 100;
@@ -70,6 +85,8 @@ public final class ProfileCapturer implements Capturer {
             throw new IOException(recorder.engine(false) + " wrote no recording");
         }
 
+        String triggers = joined(captures, c -> c.request().type().fileTag());
+        String reasons = joined(captures, c -> c.request().reason().name().toLowerCase(Locale.ROOT));
         Path leadJfr = null;
         for (Capture capture : captures) {
             boolean allocation = capture.request().type() == DumpType.MEM;
@@ -83,7 +100,13 @@ public final class ProfileCapturer implements Capturer {
             capture.files().write("html", out -> JfrConversions.flameGraph(jfr, allocation, title, out));
             long samples = JfrConversions.count(jfr,
                     allocation ? JfrConversions.ALLOCATION_EVENTS : JfrConversions.CPU_EVENTS);
+            String leadName = leadJfr.getFileName().toString();
             capture.event()
+                    // One recording served every event of this session: a reporter that sends the recording
+                    // itself (Pyroscope) sends it once, with the lead event, naming every trigger it served.
+                    .detail(RECORDING, leadName.substring(0, leadName.length() - ".jfr".length()))
+                    .detail(RECORDING_TRIGGERS, triggers)
+                    .detail(RECORDING_REASONS, reasons)
                     .detail("engine", recorder.engine(allocation))
                     .detail("samplingInterval", recorder.interval(allocation))
                     .detail("coveredMillis", Long.toString(coveredMillis))
@@ -97,6 +120,10 @@ public final class ProfileCapturer implements Capturer {
                 writeHeapEvidence(capture);
             }
         }
+    }
+
+    private static String joined(List<Capture> captures, Function<Capture, String> part) {
+        return captures.stream().map(part).collect(Collectors.joining("+"));
     }
 
     private void writeHeapEvidence(Capture capture) throws Exception {
@@ -197,7 +224,7 @@ public final class ProfileCapturer implements Capturer {
 
         @Override
         public String interval(boolean allocation) {
-            return allocation ? JfrSession.ALLOCATION_THROTTLE + " samples" : describe(session.period());
+            return allocation ? JfrSession.ALLOCATION_SAMPLING : describe(session.period());
         }
 
         @Override

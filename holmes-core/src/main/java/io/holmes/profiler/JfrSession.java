@@ -3,6 +3,7 @@ package io.holmes.profiler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 
@@ -16,8 +17,18 @@ public final class JfrSession implements AutoCloseable {
     /** JFR's execution sampler does not go below 10 ms on most platforms; neither do we ask it to. */
     static final Duration MIN_PERIOD = Duration.ofMillis(10);
 
-    /** Allocation samples per second, JFR's own way of bounding the cost of {@code jdk.ObjectAllocationSample}. */
-    public static final String ALLOCATION_THROTTLE = "1000/s";
+    /**
+     * How the fallback samples allocations: one event each time a thread takes a new TLAB, and one for each object
+     * too large for a TLAB. These are the events async-profiler's allocation mode writes too, so a server that
+     * files JFR events by type (Pyroscope: {@code alloc_in_new_tlab_*}, {@code alloc_outside_tlab_*}) puts both
+     * engines' profiles under the same profile type. JFR's throttled {@code jdk.ObjectAllocationSample} would land
+     * under {@code alloc_sample_*} instead.
+     */
+    public static final String ALLOCATION_SAMPLING = "each new TLAB and each allocation outside one";
+
+    /** The allocation events the fallback records. */
+    public static final List<String> ALLOCATION_EVENTS =
+            List.of("jdk.ObjectAllocationInNewTLAB", "jdk.ObjectAllocationOutsideTLAB");
 
     private final Recording recording;
     private final Duration period;
@@ -46,7 +57,9 @@ public final class JfrSession implements AutoCloseable {
             recording.enable("jdk.ExecutionSample").withPeriod(period);
         }
         if (allocation) {
-            recording.enable("jdk.ObjectAllocationSample").with("throttle", ALLOCATION_THROTTLE).withStackTrace();
+            for (String event : ALLOCATION_EVENTS) {
+                recording.enable(event).withStackTrace();
+            }
         }
         try {
             recording.start();

@@ -1,5 +1,6 @@
 package io.holmes.report;
 
+import io.holmes.CountingReporter;
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.ProfileReporter;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Hands finished events to the user's reporters on one named daemon thread, behind a bounded queue. When the
  * queue is full the oldest waiting event is dropped and counted: the newest evidence matters most, and a
  * slow reporter must never hold memory without bound or block the capture thread. A reporter that throws
- * is logged (once at WARN, then at DEBUG) and does not stop the others.
+ * is logged (once at WARN, then at DEBUG) and does not stop the others. A plain reporter's {@code report()} that
+ * returns counts as delivered; a {@link CountingReporter} counts its own deliveries.
  */
 public final class ReporterDispatcher {
 
@@ -125,7 +127,10 @@ public final class ReporterDispatcher {
     private void deliver(ProfileReporter reporter, DumpEvent event) {
         try {
             reporter.report(event);
-            delivered.incrementAndGet();
+            if (!(reporter instanceof CountingReporter)) {
+                // A counting reporter has only taken the event over; it counts the outcome where it happens.
+                delivered.incrementAndGet();
+            }
         } catch (Throwable e) {
             failed.incrementAndGet();
             if (e instanceof InterruptedException) {

@@ -7,6 +7,7 @@ import io.holmes.DumpType;
 import io.holmes.Reason;
 import io.holmes.profiler.AsyncProfilerOwner;
 import io.holmes.testing.Burner;
+import io.holmes.testing.Jfr;
 import io.holmes.testing.Pprof;
 import io.holmes.write.DiskBudget;
 import io.holmes.write.DumpDirectory;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ class ProfileCapturerTest {
         ProfileCapturer capturer = new ProfileCapturer(broken,
                 new ProfileCapturer.Settings(Duration.ofMillis(500), Duration.ofMillis(10), 512 * 1024, false));
 
-        try (Burner burner = Burner.onAllCores()) {
+        try (Burner burner = Burner.onAllCores(); Allocator allocator = new Allocator()) {
             for (int round = 0; round < 2; round++) {
                 Capture cpu = capture(dumps, DumpType.CPU);
                 Capture mem = capture(dumps, DumpType.MEM);
@@ -47,8 +49,23 @@ class ProfileCapturerTest {
                 assertThat(cpuEvent.details()).containsEntry("engine", "jfr").containsEntry("samplingInterval", "10 ms");
                 assertThat(cpuEvent.details().get("fallbackReason")).contains("cannot load")
                         .contains("no libasyncProfiler");
+                // Pyroscope files JFR allocation events by their type (grafana/jfr-parser, pprof/parser.go parse
+                // and pprof/pprof.go profileBuilderForSampleType: jdk.ObjectAllocationInNewTLAB ->
+                // memory:alloc_in_new_tlab_*, jdk.ObjectAllocationSample -> memory:alloc_sample_*). The fallback
+                // must write the events async-profiler writes, so both engines' profiles land under one type.
+                Path memJfr = mem.files().path("jfr");
+                assertThat(Jfr.stacks(memJfr, Set.of("jdk.ObjectAllocationInNewTLAB")))
+                        .anySatisfy(stack -> assertThat(stack).anyMatch(f -> f.endsWith("Allocator.allocateInHolmesTest")));
+                assertThat(Jfr.stacks(memJfr, Set.of("jdk.ObjectAllocationSample"))).isEmpty();
                 assertThat(memEvent.details()).containsEntry("engine", "jfr")
-                        .containsEntry("samplingInterval", "1000/s samples");
+                        .containsEntry("samplingInterval", "each new TLAB and each allocation outside one");
+                // One recording served both events; both say so, naming the lead's file and both triggers.
+                String lead = cpu.files().path("jfr").getFileName().toString().replace(".jfr", "");
+                for (DumpEvent event : List.of(cpuEvent, memEvent)) {
+                    assertThat(event.details()).containsEntry("recording", lead)
+                            .containsEntry("recordingTriggers", "cpu+mem")
+                            .containsEntry("recordingReasons", "manual+manual");
+                }
                 assertThat(Pprof.read(cpu.files().path("pb.gz")).samples())
                         .anySatisfy(s -> assertThat(s.contains("burnCpuInHolmesTest")).isTrue());
                 assertThat(mem.files().files()).extracting(p -> p.getFileName().toString())
@@ -57,6 +74,30 @@ class ProfileCapturerTest {
         }
         try (Stream<Path> files = Files.list(tmp)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+    }
+
+    /** Allocates short-lived arrays on its own thread until closed: allocation with a name. */
+    private static final class Allocator implements AutoCloseable {
+        private static volatile Object sink;
+        private volatile boolean running = true;
+        private final Thread thread = new Thread(this::allocateInHolmesTest, "allocator");
+
+        Allocator() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void allocateInHolmesTest() {
+            while (running) {
+                sink = new byte[64 * 1024];
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(2_000);
         }
     }
 

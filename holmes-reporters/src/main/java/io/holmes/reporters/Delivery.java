@@ -4,6 +4,7 @@ import io.holmes.DumpEvent;
 import io.holmes.internal.DaemonThreads;
 import io.holmes.internal.OnceLogger;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -22,8 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends events to an HTTP server from one named daemon thread, behind a bounded queue that drops the oldest
  * event (and counts it) when full. 429, 5xx and I/O errors are retried with jittered exponential backoff; other
- * statuses are final. {@link #close()} delivers what it can within the timeout, then cancels the call in flight.
- * Nothing here blocks the caller of {@link #offer(DumpEvent)}, and no request or header is ever logged.
+ * statuses are final, and a redirect is a failure (the client follows none: a token or a capture must never
+ * reach a host it was not configured for). An event older than {@code maxAge} is dropped instead of sent, before
+ * each attempt. {@link #close()} delivers what it can within the timeout, then cancels the call in flight.
+ * Nothing here blocks the caller of {@link #offer(DumpEvent)}; no request or header is ever logged, and every
+ * piece of outside text (a server's answer, an exception) passes through {@link Secrets#mask(String)} first.
+ *
+ * <p>Each outcome is counted where it happens: delivered when the server answered 2xx, failed when it refused,
+ * redirected or ran out of retries, retried for each further attempt, dropped when the event never got a final
+ * attempt.
  */
 final class Delivery implements AutoCloseable {
 
@@ -31,7 +40,8 @@ final class Delivery implements AutoCloseable {
 
     /** The longest wait between two attempts, whatever the backoff or a Retry-After header says. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    private static final int ERROR_BODY_CHARS = 300;
+    /** How much of an error body is read; more than is logged, so a secret cut at the end is beyond the cap. */
+    private static final int ERROR_BODY_BYTES = 4096;
 
     /** Builds the request for an event; may be called again for each retry. */
     @FunctionalInterface
@@ -46,6 +56,9 @@ final class Delivery implements AutoCloseable {
     private final int maxRetries;
     private final Duration backoff;
     private final Duration timeout;
+    private final Secrets secrets;
+    private final Duration maxAge;
+    private final Clock clock;
     private final OnceLogger warnings = new OnceLogger(LOG);
 
     private final Object lock = new Object();
@@ -66,10 +79,19 @@ final class Delivery implements AutoCloseable {
     /**
      * @param target     how logs name the server (never with credentials)
      * @param threadName the delivery thread's name
+     * @param client     a client that follows no redirect
+     * @param secrets    masked out of everything logged
+     * @param maxAge     events that started longer ago are dropped rather than sent; {@code null} for no limit
      */
     Delivery(String target, String threadName, OkHttpClient client, RequestFactory requests, int capacity,
-             int maxRetries, Duration backoff, Duration timeout) {
+             int maxRetries, Duration backoff, Duration timeout, Secrets secrets, Duration maxAge, Clock clock) {
+        if (client.followRedirects() || client.followSslRedirects()) {
+            throw new IllegalArgumentException("the upload client must not follow redirects");
+        }
         this.target = target;
+        this.secrets = secrets;
+        this.maxAge = maxAge;
+        this.clock = clock;
         this.client = client;
         this.requests = requests;
         this.capacity = capacity;
@@ -142,50 +164,65 @@ final class Delivery implements AutoCloseable {
             if (event == null) {
                 return;
             }
-            boolean done;
+            AtomicLong outcome;
             try {
-                done = deliver(event);
+                outcome = deliver(event);
             } catch (Throwable e) {
-                done = false;
+                outcome = failed;
                 warnings.warn("unexpected", "Holmes could not upload event {} to {}: {}", event.id(), target,
-                        e.toString());
+                        secrets.mask(e));
             }
             // Counted once: unless close() gave up on this event and counted it already.
             if (inHand.compareAndSet(event, null)) {
-                (done ? delivered : failed).incrementAndGet();
+                outcome.incrementAndGet();
             }
         }
     }
 
-    /** Uploads {@code event} with its retries; true when the server took it. */
-    private boolean deliver(DumpEvent event) {
+    /** Uploads {@code event} with its retries; returns the counter of its outcome (delivered, failed, dropped). */
+    private AtomicLong deliver(DumpEvent event) {
         Request request;
         try {
             request = requests.create(event);
         } catch (IOException e) {
             warnings.warn("prepare", "Holmes could not prepare event {} for {} (were its files evicted?): {}",
-                    event.id(), target, e.toString());
-            return false;
+                    event.id(), target, secrets.mask(e));
+            return failed;
         }
         for (int attempt = 0; ; attempt++) {
+            if (isTooOld(event)) {
+                warnings.warn("too-old", "Holmes dropped event {} for {}: it started at {}, more than {} ago, and the"
+                        + " server refuses profiles that old (is this host's clock right?)", event.id(), target,
+                        event.start(), maxAge);
+                return dropped;
+            }
+            if (attempt > 0) {
+                retried.incrementAndGet();
+            }
             Attempt result = send(request);
             if (result.outcome == Outcome.DELIVERED) {
                 warnings.clear("retry");
-                return true;
+                return delivered;
+            }
+            if (result.outcome == Outcome.REDIRECTED) {
+                warnings.warn("redirect-" + result.status, "{} answered a Holmes upload with a redirect ({}) to {};"
+                        + " Holmes follows no redirect, so nothing was sent there (not retried). Configure the final"
+                        + " address.", target, result.status, result.message);
+                return failed;
             }
             if (result.outcome == Outcome.REFUSED) {
                 warnings.warn("refused-" + result.status, "{} refused a Holmes upload with {} (not retried): {}",
                         target, result.status, result.message);
-                return false;
+                return failed;
             }
             if (attempt >= maxRetries || isClosing()) {
                 warnings.warn("retry", "Holmes gave up uploading event {} to {} after {} attempts: {}", event.id(),
-                        target, attempt + 1, result.message);
-                return false;
+                        target, attempt + 1,
+                        result.status == 0 ? result.message : result.status + " " + result.message);
+                return failed;
             }
-            retried.incrementAndGet();
             if (!pause(delay(attempt, result.retryAfterSeconds))) {
-                return false;
+                return failed;
             }
         }
     }
@@ -202,16 +239,33 @@ final class Delivery implements AutoCloseable {
             if (code >= 200 && code < 300) {
                 return new Attempt(Outcome.DELIVERED, code, "", -1);
             }
-            String message = code + " " + snippet(response.body());
+            if (code >= 300 && code < 400) {
+                return new Attempt(Outcome.REDIRECTED, code, redirectTarget(response), -1);
+            }
+            String message = secrets.mask(snippet(response.body()));
             if (code == 429 || code >= 500) {
                 return new Attempt(Outcome.RETRY, code, message, retryAfter(response));
             }
             return new Attempt(Outcome.REFUSED, code, message, -1);
         } catch (IOException e) {
-            return new Attempt(Outcome.RETRY, 0, e.toString(), -1);
+            return new Attempt(Outcome.RETRY, 0, secrets.mask(e), -1);
         } finally {
             inFlight = null;
         }
+    }
+
+    private boolean isTooOld(DumpEvent event) {
+        return maxAge != null && event.start().isBefore(clock.instant().minus(maxAge));
+    }
+
+    /** Where a redirect pointed: the host (and port) only, never its path or query, which may carry a token. */
+    private String redirectTarget(Response response) {
+        String location = response.header("Location");
+        HttpUrl to = location == null ? null : response.request().url().resolve(location);
+        if (to == null) {
+            return "an address that is not an http(s) URL";
+        }
+        return secrets.mask(to.scheme() + "://" + to.host() + ":" + to.port());
     }
 
     /** Exponential from {@code backoff}, with full jitter over its upper half; a Retry-After may ask for longer. */
@@ -269,9 +323,8 @@ final class Delivery implements AutoCloseable {
         }
         try {
             BufferedSource source = body.source();
-            source.request(ERROR_BODY_CHARS);
-            String text = source.readUtf8(Math.min(ERROR_BODY_CHARS, source.getBuffer().size()));
-            return text.replaceAll("\\s+", " ").trim();
+            source.request(ERROR_BODY_BYTES);
+            return source.readUtf8(Math.min(ERROR_BODY_BYTES, source.getBuffer().size()));
         } catch (IOException | RuntimeException e) {
             return "";
         }
@@ -311,7 +364,7 @@ final class Delivery implements AutoCloseable {
         }
     }
 
-    private enum Outcome { DELIVERED, RETRY, REFUSED }
+    private enum Outcome { DELIVERED, RETRY, REFUSED, REDIRECTED }
 
     private static final class Attempt {
         final Outcome outcome;

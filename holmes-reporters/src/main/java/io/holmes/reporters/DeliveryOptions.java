@@ -1,6 +1,9 @@
 package io.holmes.reporters;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,8 @@ final class DeliveryOptions {
     Duration retryBackoff = Duration.ofSeconds(1);
     Map<String, String> headers = new LinkedHashMap<>();
     OkHttpClient client;
+    /** The clock that decides whether an event is too old to send; tests move it. */
+    Clock clock = Clock.systemUTC();
 
     /** Adds every problem with these options to {@code problems}; header values are never quoted. */
     void check(List<String> problems) {
@@ -44,8 +49,9 @@ final class DeliveryOptions {
     }
 
     /**
-     * Parses an http(s) address. Credentials in it are refused (they would end up in logs); the message shows
-     * the address with them masked.
+     * Parses an http(s) address. Credentials in it are refused (they would end up in logs). A message quotes the
+     * address only when it cannot hold a secret: never when it has user info, a query or a fragment, or could be
+     * read as having them ({@code user:pass@host} without a scheme, a password containing {@code @}).
      */
     static HttpUrl parseAddress(String option, String address, List<String> problems) {
         if (address == null || address.isBlank()) {
@@ -54,15 +60,31 @@ final class DeliveryOptions {
         }
         HttpUrl url = HttpUrl.parse(address.trim());
         if (url == null) {
-            problems.add(option + " must be an http:// or https:// URL, but was '" + redact(address) + "'");
+            problems.add(option + " must be an http:// or https:// URL, but was " + quoteUnlessSecret(address));
             return null;
         }
         if (!url.username().isEmpty() || !url.password().isEmpty()) {
             problems.add(option + " must not carry credentials (use basicAuth or a token), but was '"
-                    + url.newBuilder().username("").password("").build() + "' with credentials");
+                    + url.newBuilder().username("").password("").query(null).fragment(null).build()
+                    + "' with credentials");
             return null;
         }
         return url;
+    }
+
+    /**
+     * {@code 'address'}, or a description without the value when it may hold a secret: user info ({@code @}),
+     * a query ({@code ?}), a fragment ({@code #}), or characters no URL has.
+     */
+    static String quoteUnlessSecret(String address) {
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c == '@' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) {
+                return "a value not shown here (it has '@', '?', '#' or white space, where credentials or a token"
+                        + " could be)";
+            }
+        }
+        return "'" + (address.length() > 200 ? address.substring(0, 200) + "..." : address) + "'";
     }
 
     /** The shared client with this reporter's call timeout; one per reporter, never one per upload. */
@@ -70,6 +92,9 @@ final class DeliveryOptions {
         OkHttpClient base = client != null ? client : new OkHttpClient();
         long millis = timeout.toMillis();
         return base.newBuilder()
+                // A redirect would carry the token, the headers and every capture to a host nobody configured.
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .callTimeout(millis, TimeUnit.MILLISECONDS)
                 .connectTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
                 .build();
@@ -81,17 +106,17 @@ final class DeliveryOptions {
                 + maxRetries + ", queueCapacity=" + queueCapacity;
     }
 
-    /** Starts the delivery thread of a reporter built with these options. */
-    Delivery startDelivery(String target, String threadName, Delivery.RequestFactory requests) {
-        return new Delivery(target, threadName, client(), requests, queueCapacity, maxRetries, retryBackoff, timeout);
-    }
-
-    private static String redact(String address) {
-        int at = address.indexOf('@');
-        int scheme = address.indexOf("://");
-        if (at > 0 && scheme >= 0 && at > scheme) {
-            return address.substring(0, scheme + 3) + "***" + address.substring(at);
-        }
-        return address.length() > 200 ? address.substring(0, 200) + "..." : address;
+    /**
+     * Starts the delivery thread of a reporter built with these options.
+     *
+     * @param secrets the reporter's own secrets; header values are added, every one masked in logs
+     * @param maxAge  events that started longer ago are dropped rather than sent; {@code null} for no limit
+     */
+    Delivery startDelivery(String target, String threadName, Delivery.RequestFactory requests,
+                           Collection<String> secrets, Duration maxAge) {
+        List<String> all = new ArrayList<>(secrets);
+        all.addAll(headers.values());
+        return new Delivery(target, threadName, client(), requests, queueCapacity, maxRetries, retryBackoff, timeout,
+                Secrets.of(all), maxAge, clock);
     }
 }

@@ -21,7 +21,8 @@ import okhttp3.RequestBody;
  * {@code event} (the event JSON), {@code type} and {@code reason}, {@code token} when one is configured, and
  * one {@code file} part per capture file, named as on disk. Same delivery guarantees as
  * {@link PyroscopeReporter}: a daemon thread ({@code holmes-webhook}), a bounded queue that drops the oldest,
- * retries with jittered backoff for 429, 5xx and I/O errors, a close bounded by the timeout.
+ * retries with jittered backoff for 429, 5xx and I/O errors, no redirect followed, a close bounded by the timeout.
+ * The token, header values and the URL's query values are masked in every log line.
  */
 public final class HttpReporter extends UploadingReporter {
 
@@ -37,12 +38,22 @@ public final class HttpReporter extends UploadingReporter {
     private final String description;
 
     private HttpReporter(Builder b, HttpUrl url) {
-        super(b.options, "webhook " + url.host(), "holmes-webhook");
+        super(b.options, "webhook " + url.host(), "holmes-webhook", secrets(b.token, url), null);
         this.url = url;
         this.token = b.token;
         this.headers = Map.copyOf(b.options.headers);
         this.description = "HttpReporter{url=" + url.newBuilder().query(null).build() + ", token="
                 + (token != null ? "***" : "none") + b.options.describe() + '}';
+    }
+
+    /** The token and the values of the URL's query (a webhook key often travels there): masked in every log. */
+    private static List<String> secrets(String token, HttpUrl url) {
+        List<String> secrets = new ArrayList<>();
+        secrets.add(token);
+        for (int i = 0; i < url.querySize(); i++) {
+            secrets.add(url.queryParameterValue(i));
+        }
+        return secrets;
     }
 
     /** @param url where to POST, {@code http://} or {@code https://} */

@@ -8,18 +8,28 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Pyroscope's series name, {@code app{key=value,...}}, and the rules that keep it parseable: the server splits
- * on {@code { } , =}, so none of them (nor white space) may appear in a name, a key or a value.
+ * Pyroscope's series name, {@code app{key=value,...}}, and the server's rules for it, checked at {@code build()}
+ * so that a name the server would refuse (or silently rewrite) never leaves the builder:
+ * <ul>
+ *   <li>the application name is a service name: runes {@code [A-Za-z0-9_./-]} ({@code api/model/labelset},
+ *       {@code ValidateServiceName});</li>
+ *   <li>a label key has runes {@code [A-Za-z0-9_.]} ({@code ValidateLabelName});</li>
+ *   <li>keys the server sets itself are refused: {@code service_name}, {@code pyroscope_spy}, {@code jfr_event}
+ *       and every {@code __*} key, plus Holmes' own {@link #TRIGGER} and {@link #REASON};</li>
+ *   <li>a value may not contain {@code { } , =} or white space, which the series-name parser splits on or
+ *       trims.</li>
+ * </ul>
  */
 final class Labels {
 
-    /** The label carrying the trigger type ({@code cpu}, {@code mem}, {@code thread}). */
+    /** The label carrying the trigger type ({@code cpu}, {@code mem}, {@code thread}; {@code cpu+mem} when shared). */
     static final String TRIGGER = "holmes_trigger";
 
-    /** The label carrying the reason ({@code abs}, {@code diff}, {@code manual}). */
+    /** The label carrying the reason ({@code abs}, {@code diff}, {@code manual}), joined by {@code +} likewise. */
     static final String REASON = "holmes_reason";
 
-    private static final Set<String> RESERVED = Set.of(TRIGGER, REASON);
+    /** Keys Holmes or the server sets; a user's label with one of these names would be refused or overwritten. */
+    static final Set<String> RESERVED = Set.of(TRIGGER, REASON, "service_name", "pyroscope_spy", "jfr_event");
 
     private Labels() {
     }
@@ -29,20 +39,20 @@ final class Labels {
         List<String> problems = new ArrayList<>();
         if (applicationName == null || applicationName.isEmpty()) {
             problems.add("applicationName must not be empty");
-        } else if (!isClean(applicationName)) {
-            problems.add("applicationName must not contain '{', '}', ',', '=' or white space, but was '"
-                    + applicationName + "'");
+        } else if (!applicationName.chars().allMatch(Labels::isServiceNameRune)) {
+            problems.add("applicationName may only contain letters, digits, '_', '.', '/' and '-' (Pyroscope refuses"
+                    + " other service names), but was '" + applicationName + "'");
         }
         for (Map.Entry<String, String> label : labels.entrySet()) {
             String key = label.getKey();
             String value = label.getValue();
-            if (key == null || key.isEmpty() || !isClean(key)) {
-                problems.add("label key must be non-empty without '{', '}', ',', '=' or white space, but was '"
-                        + key + "'");
-            } else if (RESERVED.contains(key)) {
-                problems.add("label key '" + key + "' is set by Holmes itself");
+            if (key == null || key.isEmpty() || !key.chars().allMatch(Labels::isLabelNameRune)) {
+                problems.add("label key may only contain letters, digits, '_' and '.' (Pyroscope refuses other label"
+                        + " names), but was '" + key + "'");
+            } else if (RESERVED.contains(key) || key.startsWith("__")) {
+                problems.add("label key '" + key + "' is reserved: Holmes or the Pyroscope server sets it");
             }
-            if (value == null || value.isEmpty() || !isClean(value)) {
+            if (value == null || value.isEmpty() || !isCleanValue(value)) {
                 problems.add("label '" + key + "' must have a non-empty value without '{', '}', ',', '=' or white"
                         + " space, but was '" + value + "'");
             }
@@ -68,7 +78,15 @@ final class Labels {
         return name.append('}').toString();
     }
 
-    private static boolean isClean(String s) {
+    static boolean isLabelNameRune(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    }
+
+    static boolean isServiceNameRune(int c) {
+        return c == '-' || c == '.' || c == '/' || isLabelNameRune(c);
+    }
+
+    private static boolean isCleanValue(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '{' || c == '}' || c == ',' || c == '=' || Character.isWhitespace(c) || Character.isISOControl(c)) {

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,15 +24,23 @@ import okhttp3.RequestBody;
 
 /**
  * Pushes Holmes' captures to a Pyroscope server through its ingest API, the way Pyroscope's own Java agent
- * does: CPU and MEM captures as JFR ({@code format=jfr}, gzipped part {@code jfr}), thread dumps as pprof
- * ({@code format=pprof}, parts {@code profile} and {@code sample_type_config}). The series name is
- * {@code application{labels}} with the keys sorted; the trigger travels as {@code holmes_trigger} and
- * {@code holmes_reason} so triggered profiles can be told from continuous ones.
+ * does: CPU and MEM captures as JFR ({@code format=jfr}, gzipped part {@code jfr}), thread dumps as pprof (parts
+ * {@code profile} and {@code sample_type_config}, and no {@code format} parameter: with {@code format=pprof} the
+ * server would read the whole multipart body as one profile). The series name is {@code application{labels}} with
+ * the keys sorted; the trigger travels as {@code holmes_trigger} and {@code holmes_reason} so triggered profiles
+ * can be told from continuous ones.
+ *
+ * <p>One upload per recording: when a CPU and a MEM trigger shared one profiling session, their events hold the
+ * same JFR, and the server converts every event type in an upload; so the recording is uploaded once, with the
+ * first event, labelled {@code holmes_trigger=cpu+mem}. A thread dump is uploaded with one sample type (live
+ * threads, filed under the {@code threads} profile type) and one label per sample, the thread state.
  *
  * <p>{@link #report(DumpEvent)} only queues: uploads run on the {@code holmes-pyroscope} daemon thread behind a
  * bounded queue that drops the oldest event when full. 429, 5xx and I/O errors are retried with jittered
- * exponential backoff up to {@code maxRetries}; other statuses are logged once with the server's message.
- * Passwords and tokens never appear in logs, exceptions or {@link #toString()}.
+ * exponential backoff up to {@code maxRetries}; other statuses are logged once with the server's message, and a
+ * redirect is a failure (none is followed). A capture that started more than {@link #MAX_AGE} ago is dropped,
+ * not sent: the server refuses profiles older than an hour. Passwords and tokens never appear in logs,
+ * exceptions or {@link #toString()}.
  *
  * <pre>{@code
  * PyroscopeReporter pyroscope = PyroscopeReporter.builder("http://pyroscope:4040", "checkout")
@@ -48,8 +58,19 @@ public final class PyroscopeReporter extends UploadingReporter {
     static final String DEFAULT_SAMPLE_RATE = "100";
 
     /**
-     * How Pyroscope should read Holmes' thread profile: one sample per thread, summed. Its second sample type
-     * (thread CPU time since each thread started) is not a rate, so it is left out.
+     * The oldest capture still sent. The server refuses profiles older than its ingestion window (one hour by
+     * default, {@code validation.reject-older-than}); the margin leaves time for the upload and a little skew.
+     */
+    public static final Duration MAX_AGE = Duration.ofMinutes(55);
+
+    /** Event details written by holmes-core when one recording served several events (see ProfileCapturer). */
+    static final String RECORDING = "recording";
+    static final String RECORDING_TRIGGERS = "recordingTriggers";
+    static final String RECORDING_REASONS = "recordingReasons";
+
+    /**
+     * How Pyroscope should read Holmes' thread profile: one sample per thread, summed. The server takes only the
+     * display name from it (to name the profile type); the upload itself carries just this one sample type.
      */
     static final String THREAD_SAMPLE_TYPES =
             "{\"threads\":{\"units\":\"goroutines\",\"aggregation\":\"sum\",\"display-name\":\"threads\","
@@ -65,7 +86,7 @@ public final class PyroscopeReporter extends UploadingReporter {
     private final String description;
 
     private PyroscopeReporter(Builder b, HttpUrl server) {
-        super(b.options, "Pyroscope at " + server, "holmes-pyroscope");
+        super(b.options, "Pyroscope at " + server, "holmes-pyroscope", secrets(b), MAX_AGE);
         this.ingest = server.newBuilder().addPathSegment("ingest").build();
         this.applicationName = b.applicationName;
         this.labels = Map.copyOf(b.labels);
@@ -94,12 +115,29 @@ public final class PyroscopeReporter extends UploadingReporter {
         return new Builder(serverAddress, applicationName);
     }
 
-    /** Queues the event's profile for upload and returns at once. Events without a profile file are skipped. */
+    private static List<String> secrets(Builder b) {
+        List<String> secrets = new ArrayList<>(Secrets.basic(b.basicUser, b.basicPassword));
+        secrets.add(b.bearerToken);
+        return secrets;
+    }
+
+    /**
+     * Queues the event's profile for upload and returns at once. Events without a profile file are skipped, and
+     * so is an event whose recording another event of the same session uploads.
+     */
     @Override
     public void report(DumpEvent event) {
-        if (profileOf(event) != null) {
+        Path profile = profileOf(event);
+        if (profile != null && uploadsItsRecording(event, profile)) {
             queue(event);
         }
+    }
+
+    /** Whether {@code event} is the one that uploads its recording: the lead of its session, or alone in it. */
+    static boolean uploadsItsRecording(DumpEvent event, Path profile) {
+        String recording = event.details().get(RECORDING);
+        return recording == null || event.type() == DumpType.THREAD
+                || profile.getFileName().toString().equals(recording + ".jfr");
     }
 
 
@@ -131,8 +169,10 @@ public final class PyroscopeReporter extends UploadingReporter {
             throw new NoSuchFileException(String.valueOf(profile));
         }
         Map<String, String> series = new LinkedHashMap<>(labels);
-        series.put(Labels.TRIGGER, event.type().fileTag());
-        series.put(Labels.REASON, event.reason().name().toLowerCase(Locale.ROOT));
+        String triggers = event.details().getOrDefault(RECORDING_TRIGGERS, event.type().fileTag());
+        series.put(Labels.TRIGGER, triggers);
+        series.put(Labels.REASON, event.details().getOrDefault(RECORDING_REASONS,
+                event.reason().name().toLowerCase(Locale.ROOT)));
         long from = event.start().getEpochSecond();
         long until = Math.max(from + 1, event.end().getEpochSecond() + (event.end().getNano() > 0 ? 1 : 0));
         HttpUrl.Builder url = ingest.newBuilder()
@@ -142,14 +182,17 @@ public final class PyroscopeReporter extends UploadingReporter {
                 .addQueryParameter("spyName", SPY_NAME);
         MultipartBody.Builder body = new MultipartBody.Builder().setType(MultipartBody.FORM);
         if (event.type() == DumpType.THREAD) {
-            url.addQueryParameter("format", "pprof");
-            body.addFormDataPart("profile", "profile.pprof", RequestBody.create(profile.toFile(), OCTETS));
+            // No format parameter: with format=pprof the server reads the whole body as one profile
+            // (readInputRawDataFromRequest); without it, a multipart body is read part by part.
+            body.addFormDataPart("profile", "profile.pprof",
+                    RequestBody.create(ThreadSeries.forUpload(Files.readAllBytes(profile)), OCTETS));
             body.addFormDataPart("sample_type_config", "sample_type_config.json",
                     RequestBody.create(THREAD_SAMPLE_TYPES, JSON));
         } else {
+            boolean cpu = event.type() == DumpType.CPU || Arrays.asList(triggers.split("\\+")).contains("cpu");
             url.addQueryParameter("format", "jfr")
                     .addQueryParameter("sampleRate", event.details().getOrDefault("sampleRate", DEFAULT_SAMPLE_RATE))
-                    .addQueryParameter("units", event.type() == DumpType.MEM ? "objects" : "samples")
+                    .addQueryParameter("units", cpu ? "samples" : "objects")
                     .addQueryParameter("aggregationType", "sum");
             body.addFormDataPart("jfr", "jfr", new GzipFileBody(profile, null));
         }
@@ -219,8 +262,10 @@ public final class PyroscopeReporter extends UploadingReporter {
         public PyroscopeReporter build() {
             List<String> problems = new ArrayList<>();
             HttpUrl server = DeliveryOptions.parseAddress("serverAddress", serverAddress, problems);
-            if (server != null && server.query() != null) {
-                problems.add("serverAddress must not have a query, but was '" + server + "'");
+            if (server != null && (server.query() != null || server.fragment() != null)) {
+                problems.add("serverAddress must not have a query or a fragment, but was '"
+                        + server.newBuilder().query(null).fragment(null).build() + "' with one (not shown: it may"
+                        + " hold a token)");
             }
             problems.addAll(Labels.check(applicationName, labels));
             if (tenantId != null && (tenantId.isBlank() || tenantId.chars().anyMatch(c -> c < 0x20))) {
@@ -250,7 +295,9 @@ public final class PyroscopeReporter extends UploadingReporter {
 
         @Override
         public String toString() {
-            return "PyroscopeReporter.Builder{serverAddress=" + serverAddress + ", applicationName=" + applicationName
+            return "PyroscopeReporter.Builder{serverAddress="
+                    + (serverAddress == null ? null : DeliveryOptions.quoteUnlessSecret(serverAddress))
+                    + ", applicationName=" + applicationName
                     + ", labels=" + labels + ", auth=" + (bearerToken != null ? "bearer token"
                     : basicUser != null ? "basic" : "none") + '}';
         }

@@ -1,5 +1,6 @@
 package io.holmes.reporters;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +57,12 @@ public abstract class UploadOptions<B extends UploadOptions<B>> {
     /** The first wait before a retry; it doubles with each attempt, jittered, up to 60 s. Default 1 s. */
     public B retryBackoff(Duration backoff) {
         options.retryBackoff = backoff;
+        return self();
+    }
+
+    /** The clock that decides whether a capture is too old to send; package-private, for tests. */
+    B clock(Clock clock) {
+        options.clock = Objects.requireNonNull(clock, "clock");
         return self();
     }
 

@@ -56,7 +56,7 @@ class HttpReporterTest {
                 Multipart.Part pprof = body.parts().stream().filter(p -> "file".equals(p.name())
                         && p.filename().endsWith(".pb.gz")).findFirst().orElseThrow();
                 assertThat(Pprof.parse(pprof.gunzipped()).samples()).isNotEmpty();
-                await().atMost(5, TimeUnit.SECONDS).until(() -> webhook.deliveredUploads() == 1);
+                await().atMost(20, TimeUnit.SECONDS).until(() -> webhook.deliveredUploads() == 1);
             }
         }
     }

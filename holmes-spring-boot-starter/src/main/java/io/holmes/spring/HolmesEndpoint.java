@@ -64,8 +64,13 @@ public class HolmesEndpoint {
         body.put("metrics", metrics);
         body.put("ticks", holmes.ticks());
         body.put("bytesOnDisk", holmes.bytesOnDisk());
-        body.put("reports", Map.of("delivered", holmes.deliveredReports(), "failed", holmes.failedReports(),
-                "dropped", holmes.droppedReports()));
+        // The same counts as the holmes.reports meters: delivered means the server answered 2xx.
+        Map<String, Object> reports = new LinkedHashMap<>();
+        reports.put("delivered", holmes.deliveredReports());
+        reports.put("failed", holmes.failedReports());
+        reports.put("retried", holmes.retriedReports());
+        reports.put("dropped", holmes.droppedReports());
+        body.put("reports", reports);
         List<Map<String, Object>> recent = new ArrayList<>();
         for (DumpEvent event : events.list()) {
             recent.add(event(event));

@@ -1,5 +1,6 @@
 package io.holmes.spring;
 
+import io.holmes.CountingReporter;
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
@@ -21,10 +22,12 @@ import org.springframework.beans.factory.ObjectProvider;
 /**
  * Meters about Holmes itself: {@code holmes.reading} (gauge per type), {@code holmes.ticks},
  * {@code holmes.triggers} (by type and reason), {@code holmes.capture.duration} (by type), {@code holmes.reports}
- * (by reporter and outcome), {@code holmes.reports.dropped} (Holmes' own reporter queue) and
- * {@code holmes.dump.bytes}. It is also a reporter, which is how it sees the events.
+ * (by reporter and outcome: {@code delivered} when the server answered 2xx, {@code failed}, {@code retried},
+ * {@code dropped}), {@code holmes.reports.dropped} (Holmes' own reporter queue) and {@code holmes.dump.bytes}. It
+ * is also a reporter, which is how it sees the events; as an observer it delivers nothing and adds nothing to Holmes'
+ * delivered reports.
  */
-public class HolmesMetrics implements MeterBinder, ProfileReporter {
+public class HolmesMetrics implements MeterBinder, EventObserver {
 
     private final ObjectProvider<Holmes> holmes;
     private final ListableBeanFactory beans;
@@ -54,7 +57,8 @@ public class HolmesMetrics implements MeterBinder, ProfileReporter {
         FunctionCounter.builder("holmes.ticks", holmes, h -> value(h, Holmes::ticks))
                 .description("Collect ticks taken").register(registry);
         FunctionCounter.builder("holmes.reports.dropped", holmes, h -> value(h, Holmes::droppedReports))
-                .description("Events dropped because reporters were slower than captures").register(registry);
+                .description("Events dropped before a final attempt: Holmes' reporter queue or a reporter's own was full,"
+                        + " closing, or the event was too old for its server").register(registry);
         Gauge.builder("holmes.dump.bytes", holmes, h -> value(h, Holmes::bytesOnDisk))
                 .baseUnit("bytes").description("Bytes of captures in the dump directory").register(registry);
         if (uploadersPresent) {
@@ -65,10 +69,12 @@ public class HolmesMetrics implements MeterBinder, ProfileReporter {
     }
 
     private static void bindUploader(MeterRegistry registry, String name, Object reporter) {
-        if (reporter instanceof io.holmes.reporters.UploadingReporter uploads) {
-            uploads(registry, name, "delivered", uploads, io.holmes.reporters.UploadingReporter::deliveredUploads);
-            uploads(registry, name, "failed", uploads, io.holmes.reporters.UploadingReporter::failedUploads);
-            uploads(registry, name, "dropped", uploads, io.holmes.reporters.UploadingReporter::droppedUploads);
+        // The same counters Holmes adds up for the endpoint's "reports": delivered means the server answered 2xx.
+        if (!(reporter instanceof EventObserver) && reporter instanceof CountingReporter uploads) {
+            uploads(registry, name, "delivered", uploads, CountingReporter::deliveredUploads);
+            uploads(registry, name, "failed", uploads, CountingReporter::failedUploads);
+            uploads(registry, name, "retried", uploads, CountingReporter::retriedUploads);
+            uploads(registry, name, "dropped", uploads, CountingReporter::droppedUploads);
         }
     }
 

@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.validation.BindingResult;
 import org.springframework.validation.Errors;
+import org.springframework.validation.FieldError;
 
 /**
  * The one place where {@code holmes.*} properties meet {@code Holmes.Builder}: properties that are set are passed
@@ -57,6 +60,16 @@ public final class HolmesPropertiesMapper {
         PYROSCOPE_FIELDS.put("maxRetries", "pyroscope.maxRetries");
         PYROSCOPE_FIELDS.put("queueCapacity", "pyroscope.queueCapacity");
     }
+
+    /**
+     * Fields whose value may be a secret: a problem with one is reported against the field with a masked value,
+     * because Spring Boot prints a rejected value in its start-up failure report.
+     */
+    private static final Set<String> SECRET_FIELDS = Set.of("pyroscope.serverAddress", "pyroscope.basicAuthPassword",
+            "pyroscope.bearerToken", "pyroscope.headers");
+
+    /** What Spring Boot shows instead of a secret rejected value. */
+    static final String MASKED = "******";
 
     private static final Pattern OPTION = Pattern.compile("\\b(?:[a-z][A-Za-z]*Dump|dumpBudget)\\.[a-zA-Z]+\\b|\\b[a-z][A-Za-z]+\\b");
 
@@ -166,8 +179,24 @@ public final class HolmesPropertiesMapper {
         String message = toPropertyNames(problem, fields);
         if (field == null) {
             errors.reject("holmes.invalid", message);
+        } else if (SECRET_FIELDS.contains(field)) {
+            rejectMasked(errors, field, message);
         } else {
             errors.rejectValue(field, "holmes.invalid", message);
+        }
+    }
+
+    /**
+     * Rejects {@code field} with {@link #MASKED} as its value: {@link Errors#rejectValue} would look the real value
+     * up and hand it to Spring Boot's failure report.
+     */
+    private static void rejectMasked(Errors errors, String field, String message) {
+        if (errors instanceof BindingResult result) {
+            String[] codes = result.resolveMessageCodes("holmes.invalid", field);
+            result.addError(new FieldError(result.getObjectName(), errors.getNestedPath() + field, MASKED, false, codes,
+                    null, message));
+        } else {
+            errors.reject("holmes.invalid", message);
         }
     }
 

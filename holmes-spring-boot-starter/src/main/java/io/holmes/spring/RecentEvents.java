@@ -1,13 +1,15 @@
 package io.holmes.spring;
 
 import io.holmes.DumpEvent;
-import io.holmes.ProfileReporter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The latest events Holmes captured, newest first, for the Actuator endpoint. A reporter with a fixed memory. */
-public class RecentEvents implements ProfileReporter {
+/**
+ * The latest events Holmes captured, newest first, for the Actuator endpoint. A reporter with a fixed memory; an
+ * observer, so it counts no delivery.
+ */
+public class RecentEvents implements EventObserver {
 
     private final int capacity;
     private final ArrayDeque<DumpEvent> events;

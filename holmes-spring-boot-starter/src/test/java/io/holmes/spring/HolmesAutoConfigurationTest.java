@@ -3,6 +3,7 @@ package io.holmes.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
@@ -12,11 +13,15 @@ import io.holmes.reporters.PyroscopeReporter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
@@ -325,6 +330,114 @@ class HolmesAutoConfigurationTest {
                             + context.getBean(HolmesProperties.class).getPyroscope();
                     assertThat(everything).doesNotContain("hunter2").doesNotContain("k3y-secret");
                 });
+    }
+
+    /**
+     * The endpoint's "reports" and the {@code holmes.reports{reporter,outcome}} meters count the same thing, where
+     * it happens: delivered when the server answered 2xx, failed, retried and dropped likewise. Queuing an upload
+     * and the meters' own view of the event are no deliveries.
+     */
+    @Test
+    void theEndpointAndTheMeters_countWhatTheServerAnswered() throws Exception {
+        AtomicInteger status = new AtomicInteger(500);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            runner().withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:" + server.getAddress().getPort(),
+                            "holmes.pyroscope.application-name=orders", "holmes.pyroscope.max-retries=1")
+                    .run(context -> {
+                        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                        context.getBean(HolmesMetrics.class).bindTo(registry);
+                        Holmes holmes = context.getBean(Holmes.class);
+                        HolmesEndpoint endpoint = new HolmesEndpoint(holmes, context.getBean(RecentEvents.class));
+
+                        holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
+                        org.awaitility.Awaitility.await().atMost(20, TimeUnit.SECONDS)
+                                .until(() -> reports(registry, "failed") == 1.0);
+                        assertThat(endpoint.holmes().get("reports")).isEqualTo(Map.of("delivered", 0L, "failed", 1L,
+                                "retried", 1L, "dropped", 0L));
+                        assertThat(List.of(reports(registry, "delivered"), reports(registry, "failed"),
+                                reports(registry, "retried"), reports(registry, "dropped")))
+                                .containsExactly(0.0, 1.0, 1.0, 0.0);
+
+                        status.set(200);
+                        holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
+                        org.awaitility.Awaitility.await().atMost(20, TimeUnit.SECONDS)
+                                .until(() -> reports(registry, "delivered") == 1.0);
+                        assertThat(endpoint.holmes().get("reports")).isEqualTo(Map.of("delivered", 1L, "failed", 1L,
+                                "retried", 1L, "dropped", 0L));
+                        assertThat(List.of(reports(registry, "delivered"), reports(registry, "failed"),
+                                reports(registry, "retried"), reports(registry, "dropped")))
+                                .containsExactly(1.0, 1.0, 1.0, 0.0);
+                    });
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static double reports(SimpleMeterRegistry registry, String outcome) {
+        var counter = registry.find("holmes.reports").tags("reporter", "holmesPyroscopeReporter", "outcome", outcome)
+                .functionCounter();
+        return counter == null ? Double.NaN : counter.count();
+    }
+
+    /**
+     * Spring Boot prints a rejected value in its start-up failure report: a bearer token with a stray newline or
+     * an address with its password must fail start-up naming the property and why, with the value masked.
+     */
+    @Test
+    void aBadSecretFailsStartUp_namingTheProperty_butSpringIsNeverHandedTheSecret() {
+        runner().withPropertyValues("holmes.pyroscope.server-address=http://bob:hunter2-S3CRET@127.0.0.1:9",
+                        "holmes.pyroscope.application-name=orders")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    String report = messages(context.getStartupFailure()) + analysis(context.getStartupFailure());
+                    assertThat(report).contains("holmes.pyroscope.server-address").contains("must not carry credentials")
+                            .doesNotContain("S3CRET").doesNotContain("hunter2");
+                });
+        // As a token read from a mounted secret file arrives: with its trailing newline.
+        runner().withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:9",
+                        "holmes.pyroscope.application-name=orders")
+                .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new org.springframework.core.env.MapPropertySource("mounted-secret",
+                                Map.of("holmes.pyroscope.bearer-token", "t0ken-S3CRET\n"))))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    String report = messages(context.getStartupFailure()) + analysis(context.getStartupFailure());
+                    assertThat(report).contains("holmes.pyroscope.bearer-token").contains("control characters")
+                            .doesNotContain("S3CRET");
+                });
+        runner().withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:9/?token=S3CRET-tok",
+                        "holmes.pyroscope.application-name=orders",
+                        "holmes.pyroscope.basic-auth-user=holmes", "holmes.pyroscope.basic-auth-password=pw-S3CRET",
+                        "holmes.pyroscope.bearer-token=tok-S3CRET")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    String report = messages(context.getStartupFailure()) + analysis(context.getStartupFailure());
+                    assertThat(report).contains("holmes.pyroscope.server-address").contains("query")
+                            .doesNotContain("S3CRET");
+                });
+    }
+
+    /** What Spring Boot's failure analyzers print for {@code failure} (the report a user sees at start-up). */
+    private static String analysis(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.boot.context.properties.bind.validation.BindValidationException e) {
+                for (org.springframework.validation.ObjectError error : e.getValidationErrors().getAllErrors()) {
+                    all.append(error).append('\n');
+                    if (error instanceof org.springframework.validation.FieldError field) {
+                        all.append("Value: ").append(field.getRejectedValue()).append('\n');
+                    }
+                }
+            }
+        }
+        return all.toString();
     }
 
     private static String messages(Throwable failure) {
