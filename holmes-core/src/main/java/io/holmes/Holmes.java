@@ -31,9 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -89,6 +88,15 @@ public final class Holmes implements AutoCloseable {
     /** The shortest collect interval accepted. */
     public static final Duration MIN_COLLECT_INTERVAL = Duration.ofMillis(10);
 
+    /**
+     * The floor under every rule: a rule's capture of a type is skipped when the previous capture of that type
+     * ended less than this long ago, whatever the rule's cooldown says, so that no configuration (rules set to fire
+     * on every reading, a flood of run-time changes) can keep the profiler running. Manual {@link #dump(DumpType)}
+     * captures are neither limited nor counted by it: an operator asked for each, and they wait one at a time
+     * behind a small queue.
+     */
+    public static final Duration CAPTURE_FLOOR = Duration.ofSeconds(10);
+
     private final double cpuCores;
     private final long memoryLimit;
     private final Duration samplingTime;
@@ -96,6 +104,7 @@ public final class Holmes implements AutoCloseable {
     private final List<ProfileReporter> reporters;
     private final int reporterQueueCapacity;
     private final Duration closeTimeout;
+    private final Duration captureFloor;
     private final RuleBook rules;
     private final DumpDirectory dumpDirectory;
     private final ProcessProbe probe;
@@ -122,6 +131,7 @@ public final class Holmes implements AutoCloseable {
         this.reporters = List.copyOf(b.reporters);
         this.reporterQueueCapacity = b.reporterQueueCapacity;
         this.closeTimeout = b.closeTimeout;
+        this.captureFloor = b.captureFloor;
         this.nanoTime = b.nanoTime;
         this.clock = b.clock;
         this.rules = new RuleBook(rules.values(), b.configured, b.cpuMax);
@@ -221,9 +231,9 @@ public final class Holmes implements AutoCloseable {
     }
 
     /**
-     * Captures {@code type} now, without a rule and without touching cooldowns. The future completes with the
-     * event once all of its files are on disk, or fails (Holmes not running, capture queue full, capture failed);
-     * it never throws.
+     * Captures {@code type} now, without a rule and without touching cooldowns; {@link #CAPTURE_FLOOR} does not
+     * apply to it. The future completes with the event once all of its files are on disk, or fails (Holmes not
+     * running, capture queue full, dump directory refused as unsafe, capture failed); it never throws.
      */
     public CompletableFuture<DumpEvent> dump(DumpType type) {
         CompletableFuture<DumpEvent> result = new CompletableFuture<>();
@@ -295,7 +305,11 @@ public final class Holmes implements AutoCloseable {
         return collectInterval;
     }
 
-    /** Changes the collect interval; a running Holmes takes its next reading one new interval from now. */
+    /**
+     * Changes the collect interval; a running Holmes takes its next reading one new interval after the end of the
+     * latest one, or sooner when a reading was already due sooner. A due reading is never put off, and a stream of
+     * changes leaves at most one pending reading behind.
+     */
     public void setCollectInterval(Duration interval) {
         List<String> problems = new ArrayList<>();
         Builder.checkInterval(problems, interval);
@@ -308,7 +322,7 @@ public final class Holmes implements AutoCloseable {
             }
             collectInterval = interval;
             if (run != null) {
-                run.schedule(interval);
+                run.reschedule(interval);
             }
         }
     }
@@ -341,7 +355,10 @@ public final class Holmes implements AutoCloseable {
         return samplingTime;
     }
 
-    /** Bytes held by Holmes' files in the dump directory after the latest capture. */
+    /**
+     * Bytes under the dump directory after the latest check (at start and after each capture): events, recordings
+     * in progress, and what a process that died left until it is swept.
+     */
     public long bytesOnDisk() {
         return dumpDirectory.bytesOnDisk();
     }
@@ -443,8 +460,14 @@ public final class Holmes implements AutoCloseable {
         final ReporterDispatcher dispatcher;
         final CaptureService captures;
         final TriggerSink sink;
-        private final ScheduledExecutorService collector;
-        private ScheduledFuture<?> ticks;
+        private final ScheduledThreadPoolExecutor collector;
+        /** The pending tick, {@code null} while one runs; guarded by this run's monitor, as are the fields below. */
+        private ScheduledFuture<?> next;
+        /** When {@link #next} is due, in {@link System#nanoTime()} time (the executor's). */
+        private long nextDue;
+        /** When the latest tick ended (or the run began). */
+        private long lastEnd;
+        private boolean stopped;
 
         Run() {
             probe.reset();
@@ -455,25 +478,69 @@ public final class Holmes implements AutoCloseable {
             ProfileCapturer profiles = new ProfileCapturer(AsyncProfilerOwner.shared(), profiling);
             capturers.put(DumpType.CPU, profiles);
             capturers.put(DumpType.MEM, profiles);
-            captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8);
+            captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8,
+                    captureFloor, nanoTime);
+            captures.prepare(dumpDirectory::open);
             sink = (rule, reason, current, average, window) -> fired.add(
                     new CaptureRequest(rule.type(), reason, rule, current, average, window, new CompletableFuture<>()));
-            collector = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("holmes-collector"));
-            schedule(collectInterval);
+            collector = new ScheduledThreadPoolExecutor(1, new DaemonThreads("holmes-collector"));
+            // A cancelled tick leaves the queue at once instead of waiting there for its due time.
+            collector.setRemoveOnCancelPolicy(true);
+            synchronized (this) {
+                lastEnd = System.nanoTime();
+                arm(collectInterval.toNanos());
+            }
+        }
+
+        /** Schedules the next tick {@code delayNanos} from now; the caller holds this run's monitor. */
+        private void arm(long delayNanos) {
+            nextDue = System.nanoTime() + delayNanos;
+            next = collector.schedule(this::loop, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** One tick, then the next one armed a whole interval (the one in force now) after this one's end. */
+        private void loop() {
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                next = null;
+            }
+            try {
+                safeTick();
+            } finally {
+                synchronized (this) {
+                    lastEnd = System.nanoTime();
+                    if (!stopped) {
+                        arm(collectInterval.toNanos());
+                    }
+                }
+            }
         }
 
         /**
-         * (Re)schedules the ticks at {@code interval}. A change keeps the pending tick's due time when that comes
-         * sooner than a whole new interval, so that a stream of changes can never starve collection.
+         * Brings the pending tick forward when {@code interval} after the latest tick's end comes sooner. A tick
+         * that is running or already due is never touched, and a later due time never replaces a sooner one (the
+         * tick after it takes the new interval), so that no stream of changes can starve collection; a replaced
+         * tick leaves the queue at once.
          */
-        void schedule(Duration interval) {
-            long nanos = interval.toNanos();
-            long firstDelay = nanos;
-            if (ticks != null) {
-                firstDelay = Math.max(0, Math.min(nanos, ticks.getDelay(TimeUnit.NANOSECONDS)));
-                ticks.cancel(false);
+        synchronized void reschedule(Duration interval) {
+            if (stopped || next == null) {
+                return;
             }
-            ticks = collector.scheduleWithFixedDelay(this::safeTick, firstDelay, nanos, TimeUnit.NANOSECONDS);
+            long now = System.nanoTime();
+            long due = lastEnd + interval.toNanos();
+            if (due - nextDue >= 0 || nextDue - now <= 0) {
+                return;
+            }
+            if (next.cancel(false)) {
+                arm(Math.max(0, due - now));
+            }
+        }
+
+        /** Ticks waiting in the collector's queue (at most one). */
+        int pendingTicks() {
+            return collector.getQueue().size();
         }
 
         private void safeTick() {
@@ -485,9 +552,13 @@ public final class Holmes implements AutoCloseable {
         }
 
         void stop() {
+            synchronized (this) {
+                stopped = true;
+            }
             collector.shutdownNow();
             long deadline = System.nanoTime() + closeTimeout.toNanos();
             captures.shutdown(closeTimeout);
+            dumpDirectory.close();
             dispatcher.shutdown(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
             try {
                 collector.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -506,7 +577,7 @@ public final class Holmes implements AutoCloseable {
         private Duration collectInterval = DEFAULT_COLLECT_INTERVAL;
         private Double cpuCores;
         private Long memoryLimit;
-        private Path dumpPath = Path.of(System.getProperty("java.io.tmpdir"), "holmes");
+        private Path dumpPath = defaultDumpPath();
         private Duration samplingTime = DEFAULT_SAMPLING_TIME;
         private Duration cpuSamplingInterval = DEFAULT_CPU_SAMPLING_INTERVAL;
         private long allocSamplingInterval = DEFAULT_ALLOC_SAMPLING_INTERVAL;
@@ -520,6 +591,7 @@ public final class Holmes implements AutoCloseable {
         private long maxBytes = DEFAULT_MAX_BYTES;
         private int reporterQueueCapacity = DEFAULT_REPORTER_QUEUE_CAPACITY;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private Duration captureFloor = CAPTURE_FLOOR;
         private ProcessProbe probe;
         private LongSupplier nanoTime = System::nanoTime;
         private Clock clock = Clock.systemUTC();
@@ -545,7 +617,13 @@ public final class Holmes implements AutoCloseable {
             return this;
         }
 
-        /** Directory for the captures; default {@code ${java.io.tmpdir}/holmes}. Created (0700) when missing. */
+        /**
+         * Directory for the captures; default {@code ${java.io.tmpdir}/holmes-<user name>}, private to the user.
+         * Created {@code 0700} when missing. Holmes writes only into a directory owned by its own user that group and
+         * others cannot write, not reached through another user's symbolic link: a directory of its own that group or
+         * others can write is tightened to owner-only with one WARN; any other is refused with one WARN, and captures
+         * fail with {@link io.holmes.write.UntrustedDirectoryException}.
+         */
         public Builder dumpPath(Path path) {
             this.dumpPath = path;
             return this;
@@ -639,6 +717,12 @@ public final class Holmes implements AutoCloseable {
         /** How long {@link Holmes#stop()} and {@link Holmes#close()} wait for captures and reporters; default 5 s. */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** For tests: the floor between two rule captures of a type, {@link #CAPTURE_FLOOR} by default. */
+        Builder captureFloor(Duration floor) {
+            this.captureFloor = floor;
             return this;
         }
 
@@ -754,6 +838,31 @@ public final class Holmes implements AutoCloseable {
             } else if (interval.compareTo(MIN_COLLECT_INTERVAL) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
                 problems.add("collectInterval must be between 10ms and 1h, but was " + interval);
             }
+        }
+
+        /**
+         * {@code ${java.io.tmpdir}/holmes-<user name>}: a shared temporary directory holds one private dump directory
+         * per user, so that no user meets a directory another one made first. Characters a file name should not
+         * carry are replaced.
+         */
+        static Path defaultDumpPath() {
+            String tmp = System.getProperty("java.io.tmpdir", "/tmp");
+            return Path.of(tmp, "holmes-" + fileNameOf(System.getProperty("user.name")));
+        }
+
+        static String fileNameOf(String user) {
+            if (user == null || user.isEmpty()) {
+                return "unknown";
+            }
+            StringBuilder name = new StringBuilder(user.length());
+            for (int i = 0; i < user.length(); i++) {
+                char c = user.charAt(i);
+                boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || c == '.' || c == '_' || c == '-';
+                name.append(plain ? c : '_');
+            }
+            String result = name.toString();
+            return result.chars().allMatch(c -> c == '.' || c == '_') ? "unknown" : result;
         }
 
         /** The maximum heap; when the JVM reports none, the machine's (or container's) memory. */

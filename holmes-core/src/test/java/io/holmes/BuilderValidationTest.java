@@ -29,9 +29,14 @@ class BuilderValidationTest {
     }
 
     @Test
-    void defaultDumpPathIsHolmesUnderTheTempDir() {
-        assertThat(Holmes.builder().build().dumpPath())
-                .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "holmes").toAbsolutePath().normalize());
+    void defaultDumpPathIsPrivatePerUserUnderTheTempDir() {
+        assertThat(Holmes.builder().build().dumpPath()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"),
+                "holmes-" + System.getProperty("user.name")).toAbsolutePath().normalize());
+        assertThat(Holmes.Builder.fileNameOf("alice")).isEqualTo("alice");
+        assertThat(Holmes.Builder.fileNameOf("DOMAIN\\bob/x,y")).isEqualTo("DOMAIN_bob_x_y");
+        assertThat(Holmes.Builder.fileNameOf("..")).isEqualTo("unknown");
+        assertThat(Holmes.Builder.fileNameOf("?")).isEqualTo("unknown");
+        assertThat(Holmes.Builder.fileNameOf(null)).isEqualTo("unknown");
     }
 
     @Test

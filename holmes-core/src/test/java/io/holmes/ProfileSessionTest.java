@@ -84,8 +84,10 @@ class ProfileSessionTest {
         AsyncProfiler profiler = AsyncProfilerLoader.load();
         CompletableFuture<DumpEvent> capture = holmes.dump(DumpType.CPU);
         await().atMost(10, TimeUnit.SECONDS).until(() -> !profiler.execute("status").contains("not active"));
-        try (Stream<Path> during = Files.list(tmp)) {
-            assertThat(during.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(".cpu.") && n.contains(".tmp"));
+        // The recording in progress lives in Holmes' private scratch directory.
+        try (Stream<Path> during = Files.walk(tmp)) {
+            assertThat(during.map(p -> tmp.relativize(p).toString()))
+                    .anyMatch(n -> n.startsWith(".scratch.") && n.contains("/cpu.") && n.endsWith(".jfr"));
         }
 
         holmes.close();
@@ -101,7 +103,8 @@ class ProfileSessionTest {
 
     @Test
     void aHeapDumpIsWrittenOnlyWhenEnabled_ownerOnly_andCountedInTheBudget() throws Exception {
-        holmes = builder().samplingTime(Duration.ofMillis(200)).heapDump(true).build().start();
+        // The budget must hold a heap dump as large as the used heap, or Holmes skips it.
+        holmes = builder().samplingTime(Duration.ofMillis(200)).heapDump(true).dumpBudget(50, 16L << 30).build().start();
 
         DumpEvent event = holmes.dump(DumpType.MEM).get(60, TimeUnit.SECONDS);
 

@@ -2,12 +2,14 @@ package io.holmes.capture;
 
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
+import io.holmes.Reason;
 import io.holmes.collect.ReadingLog;
 import io.holmes.internal.DaemonThreads;
 import io.holmes.internal.HostInfo;
 import io.holmes.internal.OnceLogger;
 import io.holmes.write.DumpDirectory;
 import io.holmes.write.PendingEvent;
+import io.holmes.write.UntrustedDirectoryException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * its {@link Capturer} write the files, records the readings taken meanwhile, has the {@link DumpDirectory} write the event JSON and hold the
  * budget, completes the request's future, and only then hands the event on to the reporters. A capture
  * that fails leaves no file behind and fails its future; the thread goes on with the next one.
+ *
+ * <p>A floor holds whatever the rules say: a rule's capture of a type is skipped (its future fails) when the
+ * previous capture of that type ended less than {@code floor} ago, so that rules set to fire on every reading
+ * cannot keep the profiler running. Manual captures are neither limited nor counted: an operator asked for each,
+ * and they wait one at a time behind the same small queue.
  */
 public final class CaptureService {
 
@@ -43,6 +51,10 @@ public final class CaptureService {
     private final Consumer<DumpEvent> onEvent;
     private final Clock clock;
     private final ThreadPoolExecutor executor;
+    private final Duration floor;
+    private final LongSupplier nanoTime;
+    /** When the latest rule capture of each type ended, in {@link #nanoTime} time; touched by the capture thread only. */
+    private final Map<DumpType, Long> lastEnded = new EnumMap<>(DumpType.class);
     private final OnceLogger warnings = new OnceLogger(LOG);
 
     /**
@@ -53,9 +65,12 @@ public final class CaptureService {
      * @param onEvent       receives each complete event (the reporter queue); must not block
      * @param clock         wall time of events
      * @param queueCapacity how many captures may wait behind the running one
+     * @param floor         the least time between the end of one capture of a type and a rule's next one
+     * @param nanoTime      monotonic time for the floor
      */
     public CaptureService(Map<DumpType, Capturer> capturers, DumpDirectory directory, ReadingLog readings,
-                          Consumer<DumpEvent> onEvent, Clock clock, int queueCapacity) {
+                          Consumer<DumpEvent> onEvent, Clock clock, int queueCapacity, Duration floor,
+                          LongSupplier nanoTime) {
         this.capturers = new EnumMap<>(capturers);
         this.directory = directory;
         this.readings = readings;
@@ -63,6 +78,26 @@ public final class CaptureService {
         this.clock = clock;
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), new DaemonThreads("holmes-capture"));
+        this.floor = floor;
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Runs {@code task} on the capture thread ahead of any capture (Holmes checks and sweeps its dump directory
+     * there, so that {@code start()} never waits on the disk). Never blocks; never throws.
+     */
+    public void prepare(Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (Throwable e) {
+                    warnings.warn("prepare", "Holmes could not prepare its captures: {}", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Holmes is stopping; preparation skipped");
+        }
     }
 
     /** Queues a capture; never blocks. The request's future fails if the queue is full or the service stopped. */
@@ -130,7 +165,42 @@ public final class CaptureService {
         }
     }
 
-    private void run(Capturer capturer, List<CaptureRequest> group) {
+    private void run(Capturer capturer, List<CaptureRequest> requested) {
+        List<CaptureRequest> group = admit(requested);
+        if (group.isEmpty()) {
+            return;
+        }
+        try {
+            capture(capturer, group);
+        } finally {
+            long ended = nanoTime.getAsLong();
+            for (CaptureRequest request : group) {
+                if (request.reason() != Reason.MANUAL) {
+                    lastEnded.put(request.type(), ended);
+                }
+            }
+        }
+    }
+
+    /** The requests the floor lets through; the others fail at once. */
+    private List<CaptureRequest> admit(List<CaptureRequest> requested) {
+        List<CaptureRequest> admitted = new ArrayList<>(requested.size());
+        long now = nanoTime.getAsLong();
+        for (CaptureRequest request : requested) {
+            Long ended = lastEnded.get(request.type());
+            if (request.reason() == Reason.MANUAL || ended == null || now - ended >= floor.toNanos()) {
+                admitted.add(request);
+                continue;
+            }
+            warnings.warn("floor-" + request.type(), "Holmes skipped a {} capture ({}): at most one {} capture per {}"
+                    + " is taken, whatever the rules say", request.type(), request.reason(), request.type(), floor);
+            request.result().completeExceptionally(new RejectedExecutionException("Holmes skipped a " + request.type()
+                    + " capture: the previous one ended less than " + floor + " ago"));
+        }
+        return admitted;
+    }
+
+    private void capture(Capturer capturer, List<CaptureRequest> group) {
         List<Capture> captures = new ArrayList<>(group.size());
         try {
             HostInfo host = HostInfo.get();
@@ -191,6 +261,12 @@ public final class CaptureService {
 
     private void fail(List<CaptureRequest> group, Throwable e) {
         for (CaptureRequest request : group) {
+            if (e instanceof UntrustedDirectoryException) {
+                // The dump directory warned once already; a refusal repeats for every capture.
+                LOG.debug("Holmes refused a {} capture ({}): {}", request.type(), request.reason(), e.getMessage());
+                request.result().completeExceptionally(e);
+                continue;
+            }
             if (executor.isShutdown()) {
                 LOG.info("Holmes abandoned a {} capture ({}) because it is stopping", request.type(), request.reason());
                 request.result().completeExceptionally(e);

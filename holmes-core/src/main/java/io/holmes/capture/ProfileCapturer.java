@@ -6,6 +6,7 @@ import io.holmes.profiler.AsyncProfilerOwner;
 import io.holmes.profiler.JfrSession;
 import io.holmes.profiler.ProfilerUnavailableException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +132,15 @@ public final class ProfileCapturer implements Capturer {
         capture.files().write("histo.txt", out -> out.write(histogram.getBytes(StandardCharsets.UTF_8)));
         capture.event().detail("histogram", "top " + HISTOGRAM_ROWS + " classes by bytes, reachable or not");
         if (settings.heapDump()) {
+            // A heap dump is about as large as the used heap; it is skipped rather than allowed to fill the disk.
+            long estimate = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            Optional<String> refusal = capture.files().heapDumpRefusal(estimate);
+            if (refusal.isPresent()) {
+                warnings.warn("heap-dump-room", "Holmes skipped the heap dump of a MEM capture: {}", refusal.get());
+                capture.event().detail("heapDump", "skipped: " + refusal.get());
+                return;
+            }
+            warnings.clear("heap-dump-room");
             Path scratch = capture.files().scratch("hprof");
             HeapDump.write(scratch);
             capture.files().adopt(scratch, "hprof");

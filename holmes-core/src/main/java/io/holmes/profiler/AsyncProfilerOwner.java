@@ -121,7 +121,29 @@ public final class AsyncProfilerOwner {
                 loadFailure = e;
             }
         }
-        throw new ProfilerUnavailableException("async-profiler cannot load here: " + loadFailure, loadFailure);
+        throw new ProfilerUnavailableException(describeLoadFailure(loadFailure), loadFailure);
+    }
+
+    /**
+     * Why the library did not load, in words that point at the cause. A JVM lets one class loader hold a native
+     * library: when an earlier deployment of the application (a web application redeployed in the same server, a
+     * plugin loaded twice) loaded async-profiler, the JDK refuses it to every other loader with an
+     * {@link UnsatisfiedLinkError}, which ap-loader wraps in a message about its extraction directory. The JDK
+     * offers no query for this state, so the error's own words are the only witness.
+     */
+    static String describeLoadFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UnsatisfiedLinkError && t.getMessage() != null
+                    && t.getMessage().contains("another classloader")) {
+                return "async-profiler's native library is already loaded by another class loader in this JVM (an"
+                        + " earlier deployment of this application, or another copy of ap-loader); a JVM lets only"
+                        + " one class loader use it, so this one cannot (" + t.getMessage() + ")";
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return "async-profiler cannot load here: " + failure;
     }
 
     private synchronized void release(Session session, boolean stopped) {

@@ -1,11 +1,21 @@
 package io.holmes.profiler;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fallback engine: a JDK Flight Recorder recording of execution samples and/or sampled allocations. It
@@ -13,6 +23,8 @@ import jdk.jfr.Recording;
  * are enabled, so the file carries no system properties or environment.
  */
 public final class JfrSession implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JfrSession.class);
 
     /** JFR's execution sampler does not go below 10 ms on most platforms; neither do we ask it to. */
     static final Duration MIN_PERIOD = Duration.ofMillis(10);
@@ -67,7 +79,49 @@ public final class JfrSession implements AutoCloseable {
             recording.close();
             throw new ProfilerUnavailableException("JDK Flight Recorder refused to start: " + e, e);
         }
+        tightenRepository();
         return new JfrSession(recording, period);
+    }
+
+    /**
+     * JDK Flight Recorder writes a disk recording's chunks into its repository ({@code jdk.jfr.repository}, by
+     * default a directory under {@code java.io.tmpdir}) with the process umask, typically readable by everyone.
+     * Holmes makes the repository and its chunks owner-only as soon as its recording has started; a reader who
+     * opened a chunk in the moment between could still read it, which README's privacy section states.
+     */
+    static void tightenRepository() {
+        String repository = System.getProperty("jdk.jfr.repository");
+        if (repository == null) {
+            return;
+        }
+        Path directory = Path.of(repository);
+        try {
+            setOwnerOnly(directory, PosixFilePermissions.fromString("rwx------"));
+            try (DirectoryStream<Path> chunks = Files.newDirectoryStream(directory)) {
+                for (Path chunk : chunks) {
+                    if (Files.isRegularFile(chunk, LinkOption.NOFOLLOW_LINKS)) {
+                        setOwnerOnly(chunk, PosixFilePermissions.fromString("rw-------"));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Holmes could not make the JFR repository {} owner-only: {}", repository, e.toString());
+        }
+    }
+
+    private static void setOwnerOnly(Path path, Set<PosixFilePermission> most) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (view == null) {
+            return;
+        }
+        Set<PosixFilePermission> current = view.readAttributes().permissions();
+        Set<PosixFilePermission> kept = EnumSet.noneOf(PosixFilePermission.class);
+        kept.addAll(current);
+        kept.retainAll(most);
+        if (!kept.equals(current)) {
+            view.setPermissions(kept);
+        }
     }
 
     /** The execution-sample period actually used, or {@code null} when CPU is not sampled. */

@@ -7,25 +7,31 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * An event whose files are being written. Each file appears whole under its final name; if the capture
- * fails, {@link #abort()} removes the files already written, so that no event is left half on disk.
+ * An event whose files are being written, under a stamp claimed for it alone. Each file appears whole under its
+ * final name; if the capture fails, {@link #abort()} removes the files already written and gives the stamp free,
+ * so that no event is left half on disk.
  */
 public final class PendingEvent {
 
     private final DumpDirectory directory;
+    private final Path dir;
     private final DumpType type;
     private final String stamp;
     private final Instant time;
+    private final Path claim;
     private final List<Path> files = new ArrayList<>();
     private final List<Path> scratch = new ArrayList<>();
 
-    PendingEvent(DumpDirectory directory, DumpType type, String stamp, Instant time) {
+    PendingEvent(DumpDirectory directory, Path dir, DumpType type, String stamp, Instant time, Path claim) {
         this.directory = directory;
+        this.dir = dir;
         this.type = type;
         this.stamp = stamp;
         this.time = time;
+        this.claim = claim;
     }
 
     public DumpType type() {
@@ -44,7 +50,7 @@ public final class PendingEvent {
 
     /** The final path of this event's file with {@code extension} (for example {@code "pb.gz"}). */
     public Path path(String extension) {
-        return directory.directory().resolve(type.fileTag() + "." + stamp + "." + extension);
+        return dir.resolve(type.fileTag() + "." + stamp + "." + extension);
     }
 
     /** Writes {@code <type>.<stamp>.<extension>} whole, with owner-only permissions, and remembers it. */
@@ -56,15 +62,14 @@ public final class PendingEvent {
     }
 
     /**
-     * A hidden temporary path in the dump directory for a file that another writer (a profiler, the JVM) creates
-     * by name; {@link #adopt(Path, String)} then gives it its final name. The path ends in {@code .<last part of
-     * extension>} (some writers insist on theirs, such as {@code .hprof}) and does not exist yet.
+     * A path in Holmes' private scratch directory ({@code 0700}) for a file that another writer (a profiler, the
+     * JVM) creates by name, so that no other user can open it while it is written; {@link #adopt(Path, String)}
+     * then gives it its final name. The path ends in {@code .<last part of extension>} (some writers insist on
+     * theirs, such as {@code .hprof}) and does not exist yet.
      */
     public Path scratch(String extension) throws IOException {
-        directory.ensureDirectory();
         String suffix = extension.substring(extension.lastIndexOf('.') + 1);
-        Path temp = directory.temporaryPath(path(extension));
-        Path path = temp.resolveSibling(temp.getFileName() + "." + suffix);
+        Path path = directory.scratchPath(type.fileTag() + "." + stamp, suffix);
         scratch.add(path);
         return path;
     }
@@ -86,6 +91,11 @@ public final class PendingEvent {
         return write(extension, out -> Files.copy(source, out));
     }
 
+    /** Why a heap dump of about {@code bytes} must be skipped now, or empty when it fits. */
+    public Optional<String> heapDumpRefusal(long bytes) {
+        return directory.heapDumpRefusal(bytes);
+    }
+
     /** The files written so far, in order. */
     public List<Path> files() {
         return List.copyOf(files);
@@ -99,6 +109,7 @@ public final class PendingEvent {
         files.clear();
         directory.deleteQuietly(path("json"));
         discardScratch();
+        directory.releaseClaim(claim);
     }
 
     /** Deletes scratch files that were not adopted. Never throws. */

@@ -44,8 +44,8 @@ class ProfileCapturerTest {
                 Capture mem = capture(dumps, DumpType.MEM);
                 capturer.capture(List.of(cpu, mem));
 
-                DumpEvent cpuEvent = finish(cpu);
-                DumpEvent memEvent = finish(mem);
+                DumpEvent cpuEvent = finish(dumps, cpu);
+                DumpEvent memEvent = finish(dumps, mem);
                 assertThat(cpuEvent.details()).containsEntry("engine", "jfr").containsEntry("samplingInterval", "10 ms");
                 assertThat(cpuEvent.details().get("fallbackReason")).contains("cannot load")
                         .contains("no libasyncProfiler");
@@ -107,8 +107,10 @@ class ProfileCapturerTest {
                 .reason(Reason.MANUAL).start(java.time.Instant.now()));
     }
 
-    private static DumpEvent finish(Capture capture) {
+    private static DumpEvent finish(DumpDirectory dumps, Capture capture) throws Exception {
         capture.files().discardScratch();
-        return capture.event().files(capture.files().files()).build();
+        DumpEvent event = capture.event().files(capture.files().files()).addFile(capture.files().path("json")).build();
+        dumps.report(event);
+        return event;
     }
 }

@@ -115,7 +115,13 @@ class DumpDirectoryTest {
             out.write(new byte[100_000]);
             throw new IOException("No space left on device");
         })).hasMessage("No space left on device");
-        assertThat(names()).containsExactly("thread.20261121-170421.123.txt");
+        // While the event is open: its claim, the scratch directory (empty: the failed file is gone), the one file.
+        assertThat(names()).hasSize(3).contains(".thread.20261121-170421.123.claim", "thread.20261121-170421.123.txt")
+                .anyMatch(n -> n.startsWith(".scratch."));
+        try (Stream<Path> scratch = Files.list(tmp.resolve("dumps").resolve(names().stream()
+                .filter(n -> n.startsWith(".scratch.")).findFirst().orElseThrow()))) {
+            assertThat(scratch.map(p -> p.getFileName().toString())).containsExactly("lock");
+        }
         pending.abort();
         assertThat(names()).isEmpty();
     }
