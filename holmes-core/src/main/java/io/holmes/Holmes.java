@@ -468,6 +468,8 @@ public final class Holmes implements AutoCloseable {
         /** When the latest tick ended (or the run began). */
         private long lastEnd;
         private boolean stopped;
+        /** How many ticks were armed; only the latest one may run. */
+        private long armed;
 
         Run() {
             probe.reset();
@@ -480,12 +482,19 @@ public final class Holmes implements AutoCloseable {
             capturers.put(DumpType.MEM, profiles);
             captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8,
                     captureFloor, nanoTime);
-            captures.prepare(dumpDirectory::open);
             sink = (rule, reason, current, average, window) -> fired.add(
                     new CaptureRequest(rule.type(), reason, rule, current, average, window, new CompletableFuture<>()));
             collector = new ScheduledThreadPoolExecutor(1, new DaemonThreads("holmes-collector"));
             // A cancelled tick leaves the queue at once instead of waiting there for its due time.
             collector.setRemoveOnCancelPolicy(true);
+            // Before the first tick, off the caller's thread: check the dump directory, sweep what dead writers left.
+            collector.execute(() -> {
+                try {
+                    dumpDirectory.open();
+                } catch (Throwable e) {
+                    readingWarnings.warn("open", "Holmes could not prepare its dump directory: {}", e.toString());
+                }
+            });
             synchronized (this) {
                 lastEnd = System.nanoTime();
                 arm(collectInterval.toNanos());
@@ -494,14 +503,18 @@ public final class Holmes implements AutoCloseable {
 
         /** Schedules the next tick {@code delayNanos} from now; the caller holds this run's monitor. */
         private void arm(long delayNanos) {
+            long generation = ++armed;
             nextDue = System.nanoTime() + delayNanos;
-            next = collector.schedule(this::loop, delayNanos, TimeUnit.NANOSECONDS);
+            next = collector.schedule(() -> loop(generation), delayNanos, TimeUnit.NANOSECONDS);
         }
 
-        /** One tick, then the next one armed a whole interval (the one in force now) after this one's end. */
-        private void loop() {
+        /**
+         * One tick, then the next one armed a whole interval (the one in force now) after this one's end. A tick
+         * that was replaced after the executor had already taken it finds a newer generation armed and does nothing.
+         */
+        private void loop(long generation) {
             synchronized (this) {
-                if (stopped) {
+                if (stopped || generation != armed) {
                     return;
                 }
                 next = null;
@@ -653,7 +666,8 @@ public final class Holmes implements AutoCloseable {
         /**
          * Whether MEM captures also write an {@code .hprof} heap dump; default {@code false}. A heap dump pauses the
          * JVM for as long as it takes to write the live heap, is as large as the heap, and holds every secret in it;
-         * it follows the same owner-only permissions and disk budget as every other file.
+         * it follows the same owner-only permissions and disk budget as every other file, and is skipped with one
+         * WARN when the used heap would not fit the disk budget or the file system's free space.
          */
         public Builder heapDump(boolean enabled) {
             this.heapDump = enabled;

@@ -82,24 +82,6 @@ public final class CaptureService {
         this.nanoTime = nanoTime;
     }
 
-    /**
-     * Runs {@code task} on the capture thread ahead of any capture (Holmes checks and sweeps its dump directory
-     * there, so that {@code start()} never waits on the disk). Never blocks; never throws.
-     */
-    public void prepare(Runnable task) {
-        try {
-            executor.execute(() -> {
-                try {
-                    task.run();
-                } catch (Throwable e) {
-                    warnings.warn("prepare", "Holmes could not prepare its captures: {}", e.toString());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Holmes is stopping; preparation skipped");
-        }
-    }
-
     /** Queues a capture; never blocks. The request's future fails if the queue is full or the service stopped. */
     public void submit(CaptureRequest request) {
         submitAll(List.of(request));

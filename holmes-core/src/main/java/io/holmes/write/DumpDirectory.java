@@ -411,6 +411,16 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
                 scan.inProgress.add(key);
                 continue;
             }
+            // A writer gives its claim up before its scratch directory: a claim still there now is a dead one's.
+            if (!Files.exists(claim.getValue(), LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            List<Path> written = groups.getOrDefault(key, List.of());
+            if (written.stream().anyMatch(f -> f.getFileName().toString().endsWith(".json"))) {
+                // It died after the JSON, the event's last file: the event is whole.
+                deleteQuietly(claim.getValue());
+                continue;
+            }
             // The writer died mid-event: what it wrote is half an event, removed with its claim.
             List<Path> files = groups.remove(key);
             Long bytes = sizes.remove(key);
@@ -434,6 +444,7 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
     private boolean isLiveClaim(Path dir, Path claim, Instant now) {
         String id = readClaim(claim);
         if (id == null) {
+            // Given up since the listing: the event is finished or aborted.
             return false;
         }
         if (id.isEmpty()) {

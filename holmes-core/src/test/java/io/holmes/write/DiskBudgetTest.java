@@ -42,4 +42,26 @@ class DiskBudgetTest {
         StoredEvent huge = event("20260101-000000.001", 5000);
         assertThat(new DiskBudget(10, 1000).evictions(List.of(a, huge))).containsExactly(a);
     }
+
+    @Test
+    void pinnedEvents_beingWrittenOrJustWritten_areNeverEvicted_andWorkInProgressCountsAgainstTheBytes() {
+        StoredEvent a = event("20260101-000000.000", 100);
+        StoredEvent b = event("20260101-000000.001", 100);
+        StoredEvent c = event("20260101-000000.002", 100);
+        assertThat(new DiskBudget(1, 1 << 20).evictions(List.of(a, b, c), e -> e == a, 0)).containsExactly(b);
+        assertThat(new DiskBudget(10, 250).evictions(List.of(a, b, c), e -> false, 0)).containsExactly(a);
+        // 200 bytes of recordings in progress leave room for one of the three events.
+        assertThat(new DiskBudget(10, 350).evictions(List.of(a, b, c), e -> false, 200)).containsExactly(a, b);
+    }
+
+    @Test
+    void aHeapDumpIsRefused_whenTheBudgetOrTheFreeSpaceCannotHoldIt() {
+        long mib = 1 << 20;
+        // 100 MiB of heap needs 100 + 10 + 64 = 174 MiB free.
+        assertThat(DiskBudget.heapDumpRefusal(100 * mib, 174 * mib, 1024 * mib)).isEmpty();
+        assertThat(DiskBudget.heapDumpRefusal(100 * mib, 173 * mib, 1024 * mib)).hasValue(
+                "a heap dump of about 100 MiB needs 174 MiB free, but the dump path's file system has 173 MiB");
+        assertThat(DiskBudget.heapDumpRefusal(300 * mib, 100_000 * mib, 256 * mib)).hasValue(
+                "a heap dump of about 300 MiB would not fit the disk budget of 256 MiB (dumpBudget.maxBytes)");
+    }
 }
