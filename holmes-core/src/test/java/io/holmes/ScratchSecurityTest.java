@@ -93,6 +93,10 @@ class ScratchSecurityTest {
     }
 
     private void assertOtherUserCannotRead(Path recording) throws Exception {
+        // The attack first: open the recording being written.
+        OtherUser.Result read = OtherUser.run("cat", recording.toString());
+        assertThat(read.denied()).as(read.output()).isTrue();
+        assertThat(readableByOtherUser(dumps)).isEmpty();
         Path scratch = recording.getParent();
         assertThat(scratch.getParent()).isEqualTo(dumps);
         assertThat(scratch.getFileName().toString()).startsWith(".scratch.");
@@ -101,12 +105,9 @@ class ScratchSecurityTest {
         OtherUser.Result list = OtherUser.run("ls", "-a", dumps.toString());
         assertThat(list.exit()).as(list.output()).isZero();
         assertThat(list.output()).contains(scratch.getFileName().toString());
-        // ...but neither list it nor open the recording being written in it.
+        // ...but cannot list it.
         OtherUser.Result listScratch = OtherUser.run("ls", scratch.toString());
         assertThat(listScratch.denied()).as(listScratch.output()).isTrue();
-        OtherUser.Result read = OtherUser.run("cat", recording.toString());
-        assertThat(read.denied()).as(read.output()).isTrue();
-        assertThat(readableByOtherUser(dumps)).isEmpty();
     }
 
     /** The files under {@code directory} that the other user can open for reading, as that user finds them. */
