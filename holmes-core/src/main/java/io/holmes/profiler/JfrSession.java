@@ -112,7 +112,7 @@ public final class JfrSession implements AutoCloseable {
     private static void setOwnerOnly(Path path, Set<PosixFilePermission> most) throws IOException {
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
-        if (view == null) {
+        if (view == null || view.readAttributes().isSymbolicLink()) {
             return;
         }
         Set<PosixFilePermission> current = view.readAttributes().permissions();

@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
@@ -298,6 +299,9 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
      */
     void moveIntoPlace(Path temp, Path target) throws IOException {
         try {
+            if (!Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+                throw new IOException(temp + " is not a regular file; Holmes moves into place only files it wrote");
+            }
             if (posix) {
                 TrustedDirectory.setPermissions(temp, TrustedDirectory.OWNER_FILE);
             }
@@ -509,7 +513,7 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
 
     private static long sizeOf(Path file) {
         try {
-            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+            return Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS).size();
         } catch (IOException e) {
             return 0;

@@ -201,10 +201,16 @@ final class TrustedDirectory {
         setPermissions(directory, OWNER_DIR);
     }
 
-    /** Sets permissions on {@code path} itself; fails rather than follow a symbolic link. */
+    /**
+     * Sets permissions on {@code path} itself; fails rather than follow a symbolic link. (Not every JDK refuses a
+     * link given {@code NOFOLLOW_LINKS}: some skip it silently, so the link is looked for first.)
+     */
     static void setPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
+        if (view.readAttributes().isSymbolicLink()) {
+            throw new IOException(path + " is a symbolic link; Holmes sets permissions only on its own files");
+        }
         view.setPermissions(permissions);
     }
 
