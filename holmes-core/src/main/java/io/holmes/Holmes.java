@@ -104,7 +104,6 @@ public final class Holmes implements AutoCloseable {
     private final List<ProfileReporter> reporters;
     private final int reporterQueueCapacity;
     private final Duration closeTimeout;
-    private final Duration captureFloor;
     private final RuleBook rules;
     private final DumpDirectory dumpDirectory;
     private final ProcessProbe probe;
@@ -131,7 +130,6 @@ public final class Holmes implements AutoCloseable {
         this.reporters = List.copyOf(b.reporters);
         this.reporterQueueCapacity = b.reporterQueueCapacity;
         this.closeTimeout = b.closeTimeout;
-        this.captureFloor = b.captureFloor;
         this.nanoTime = b.nanoTime;
         this.clock = b.clock;
         this.rules = new RuleBook(rules.values(), b.configured, b.cpuMax);
@@ -481,7 +479,7 @@ public final class Holmes implements AutoCloseable {
             capturers.put(DumpType.CPU, profiles);
             capturers.put(DumpType.MEM, profiles);
             captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8,
-                    captureFloor, nanoTime);
+                    CAPTURE_FLOOR, nanoTime);
             sink = (rule, reason, current, average, window) -> fired.add(
                     new CaptureRequest(rule.type(), reason, rule, current, average, window, new CompletableFuture<>()));
             collector = new ScheduledThreadPoolExecutor(1, new DaemonThreads("holmes-collector"));
@@ -604,7 +602,6 @@ public final class Holmes implements AutoCloseable {
         private long maxBytes = DEFAULT_MAX_BYTES;
         private int reporterQueueCapacity = DEFAULT_REPORTER_QUEUE_CAPACITY;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-        private Duration captureFloor = CAPTURE_FLOOR;
         private ProcessProbe probe;
         private LongSupplier nanoTime = System::nanoTime;
         private Clock clock = Clock.systemUTC();
@@ -731,12 +728,6 @@ public final class Holmes implements AutoCloseable {
         /** How long {@link Holmes#stop()} and {@link Holmes#close()} wait for captures and reporters; default 5 s. */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = timeout;
-            return this;
-        }
-
-        /** For tests: the floor between two rule captures of a type, {@link #CAPTURE_FLOOR} by default. */
-        Builder captureFloor(Duration floor) {
-            this.captureFloor = floor;
             return this;
         }
 
