@@ -31,7 +31,11 @@ public class HolmesProperties implements Validator {
     /** Denominator of the heap percentage. Default: the maximum heap (-Xmx). */
     private DataSize memoryLimit;
 
-    /** Directory of the captures, created with owner-only permissions. Default: ${java.io.tmpdir}/holmes. */
+    /**
+     * Directory of the captures, created with owner-only permissions. Holmes refuses one that another user owns,
+     * and makes one of its own owner-only when group or others can write it. Default:
+     * {@code ${java.io.tmpdir}/holmes-<user name>}.
+     */
     private Path dumpPath;
 
     /** Length of a CPU or allocation capture, 100ms to 10m. */
