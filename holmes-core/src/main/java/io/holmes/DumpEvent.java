@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One capture, as written beside its files in {@code <type>.<stamp>.json} and handed to every
@@ -31,6 +32,7 @@ public final class DumpEvent {
     private final long pid;
     private final String jvm;
     private final Map<String, String> details;
+    private final LookBack lookBack;
 
     private DumpEvent(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -48,6 +50,7 @@ public final class DumpEvent {
         this.pid = b.pid;
         this.jvm = b.jvm == null ? "" : b.jvm;
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
+        this.lookBack = b.lookBack;
     }
 
     public static Builder builder() {
@@ -72,6 +75,7 @@ public final class DumpEvent {
         b.pid = pid;
         b.jvm = jvm;
         b.details.putAll(details);
+        b.lookBack = lookBack;
         return b;
     }
 
@@ -154,6 +158,16 @@ public final class DumpEvent {
         return details;
     }
 
+    /**
+     * The window of the look-back recording that ends at the trigger, whose files ({@code <type>.<stamp>.before.*})
+     * show what led up to it; empty when look-back is off, unavailable or failed for this event (the details say
+     * why under {@code lookBack}). Everything else in the event (its {@link #start()}, {@link #end()} and the
+     * files without {@code .before.}) is the forward capture, taken after the trigger.
+     */
+    public Optional<LookBack> lookBack() {
+        return Optional.ofNullable(lookBack);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DumpEvent && ((DumpEvent) o).id.equals(id);
@@ -187,6 +201,7 @@ public final class DumpEvent {
         private long pid;
         private String jvm;
         private final Map<String, String> details = new LinkedHashMap<>();
+        private LookBack lookBack;
 
         private Builder() {
         }
@@ -274,8 +289,38 @@ public final class DumpEvent {
             return this;
         }
 
+        public Builder lookBack(LookBack lookBack) {
+            this.lookBack = lookBack;
+            return this;
+        }
+
         public DumpEvent build() {
             return new DumpEvent(this);
+        }
+    }
+
+    /**
+     * What the look-back recording held for the window before the trigger.
+     *
+     * @param from    where the window actually begins: the requested look-back before {@code to}, or later when the
+     *                recording had not been running that long
+     * @param to      the trigger: the moment the rule fired or the manual capture was asked for
+     * @param view    what the {@code .before.pb.gz} and {@code .before.html} show, such as {@code "cpu samples"}
+     * @param samples events of the window by JDK Flight Recorder event type, such as {@code jdk.ExecutionSample}
+     * @param files   the {@code <type>.<stamp>.before.*} files, also listed in {@link DumpEvent#files()}
+     */
+    public record LookBack(Instant from, Instant to, String view, Map<String, Long> samples, List<Path> files) {
+
+        public LookBack {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(view, "view");
+            samples = Collections.unmodifiableMap(new LinkedHashMap<>(samples));
+            files = List.copyOf(files);
+        }
+
+        public Duration duration() {
+            return Duration.between(from, to);
         }
     }
 }

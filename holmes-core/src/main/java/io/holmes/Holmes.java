@@ -3,6 +3,8 @@ package io.holmes;
 import io.holmes.capture.CaptureRequest;
 import io.holmes.capture.CaptureService;
 import io.holmes.capture.Capturer;
+import io.holmes.capture.LookBackCapture;
+import io.holmes.capture.LookBackRecorder;
 import io.holmes.capture.ProfileCapturer;
 import io.holmes.capture.ThreadDumpCapturer;
 import io.holmes.collect.CpuQuota;
@@ -35,6 +37,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -85,6 +88,12 @@ public final class Holmes implements AutoCloseable {
     /** Bytes the dump directory keeps unless {@link Builder#dumpBudget(int, long)} says otherwise. */
     public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
 
+    /** How far back every event looks unless {@link Builder#lookBack(Duration)} says otherwise. */
+    public static final Duration DEFAULT_LOOK_BACK = Duration.ofSeconds(30);
+
+    /** The longest look-back accepted. */
+    public static final Duration MAX_LOOK_BACK = Duration.ofMinutes(10);
+
     /** The shortest collect interval accepted. */
     public static final Duration MIN_COLLECT_INTERVAL = Duration.ofMillis(10);
 
@@ -109,6 +118,8 @@ public final class Holmes implements AutoCloseable {
     private final ProcessProbe probe;
     private final LongSupplier nanoTime;
     private final Clock clock;
+    private final Duration lookBack;
+    private final BooleanSupplier flightRecorderAvailable;
     private final OnceLogger readingWarnings = new OnceLogger(LOG);
     private final AtomicLong droppedReports = new AtomicLong();
     private final AtomicLong failedReports = new AtomicLong();
@@ -132,6 +143,8 @@ public final class Holmes implements AutoCloseable {
         this.closeTimeout = b.closeTimeout;
         this.nanoTime = b.nanoTime;
         this.clock = b.clock;
+        this.lookBack = b.lookBack;
+        this.flightRecorderAvailable = b.flightRecorderAvailable;
         this.rules = new RuleBook(rules.values(), b.configured, b.cpuMax);
         this.dumpDirectory = new DumpDirectory(b.dumpPath, new DiskBudget(b.maxEvents, b.maxBytes), b.clock);
         this.probe = b.probe != null ? b.probe : new JvmProcessProbe(cpuCores, memoryLimit, b.nanoTime);
@@ -353,6 +366,11 @@ public final class Holmes implements AutoCloseable {
         return samplingTime;
     }
 
+    /** How far back every event looks; {@link Duration#ZERO} when look-back is off. */
+    public Duration lookBack() {
+        return lookBack;
+    }
+
     /**
      * Bytes under the dump directory after the latest check (at start and after each capture): events, recordings
      * in progress, and what a process that died left until it is swept.
@@ -458,6 +476,8 @@ public final class Holmes implements AutoCloseable {
         final ReporterDispatcher dispatcher;
         final CaptureService captures;
         final TriggerSink sink;
+        /** The recording of the recent past, or {@code null} when look-back is off. */
+        final LookBackRecorder lookBackRecorder;
         private final ScheduledThreadPoolExecutor collector;
         /** The pending tick, {@code null} while one runs; guarded by this run's monitor, as are the fields below. */
         private ScheduledFuture<?> next;
@@ -478,8 +498,10 @@ public final class Holmes implements AutoCloseable {
             ProfileCapturer profiles = new ProfileCapturer(AsyncProfilerOwner.shared(), profiling);
             capturers.put(DumpType.CPU, profiles);
             capturers.put(DumpType.MEM, profiles);
+            lookBackRecorder = lookBack.isZero() ? null : LookBackRecorder.start(lookBack, flightRecorderAvailable);
             captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8,
-                    CAPTURE_FLOOR, nanoTime);
+                    CAPTURE_FLOOR, nanoTime,
+                    lookBackRecorder == null ? LookBackCapture.OFF : LookBackCapture.of(lookBackRecorder));
             sink = (rule, reason, current, average, window) -> fired.add(
                     new CaptureRequest(rule.type(), reason, rule, current, average, window, new CompletableFuture<>()));
             collector = new ScheduledThreadPoolExecutor(1, new DaemonThreads("holmes-collector"));
@@ -569,6 +591,9 @@ public final class Holmes implements AutoCloseable {
             collector.shutdownNow();
             long deadline = System.nanoTime() + closeTimeout.toNanos();
             captures.shutdown(closeTimeout);
+            if (lookBackRecorder != null) {
+                lookBackRecorder.close(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            }
             dumpDirectory.close();
             dispatcher.shutdown(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
             try {
@@ -605,6 +630,8 @@ public final class Holmes implements AutoCloseable {
         private ProcessProbe probe;
         private LongSupplier nanoTime = System::nanoTime;
         private Clock clock = Clock.systemUTC();
+        private Duration lookBack = DEFAULT_LOOK_BACK;
+        private BooleanSupplier flightRecorderAvailable = LookBackRecorder::flightRecorderAvailable;
 
         private Builder() {
         }
@@ -731,6 +758,26 @@ public final class Holmes implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How far back every event looks: from {@link Holmes#start()} to {@link Holmes#stop()} a low-rate JDK Flight
+         * Recorder recording keeps the recent past (CPU samples, sampled allocations and live objects, long parks
+         * and monitor waits, collections), and every event, by a rule or by hand, also gets the window that ends at
+         * its trigger as {@code <type>.<stamp>.before.jfr}, {@code .before.pb.gz} and {@code .before.html}. A short
+         * spike or a finished heap jump is over before a forward capture starts; this window still holds it.
+         * Default 30 s; {@link Duration#ZERO} turns it off; at most 10 min. A JVM without Flight Recorder runs
+         * without it after one WARN.
+         */
+        public Builder lookBack(Duration lookBack) {
+            this.lookBack = lookBack;
+            return this;
+        }
+
+        /** Whether Flight Recorder can be had; a test seam for JVMs without it. */
+        Builder flightRecorderAvailable(BooleanSupplier available) {
+            this.flightRecorderAvailable = available;
+            return this;
+        }
+
         Builder probe(ProcessProbe probe) {
             this.probe = probe;
             return this;
@@ -790,6 +837,12 @@ public final class Holmes implements AutoCloseable {
                 problems.add("samplingTime must not be null");
             } else if (samplingTime.compareTo(Duration.ofMillis(100)) < 0 || samplingTime.compareTo(Duration.ofMinutes(10)) > 0) {
                 problems.add("samplingTime must be between 100ms and 10m, but was " + samplingTime);
+            }
+            if (lookBack == null) {
+                problems.add("lookBack must not be null (Duration.ZERO turns it off)");
+            } else if (lookBack.isNegative() || (!lookBack.isZero() && lookBack.compareTo(Duration.ofSeconds(1)) < 0)
+                    || lookBack.compareTo(MAX_LOOK_BACK) > 0) {
+                problems.add("lookBack must be 0 (off) or between 1s and 10m, but was " + lookBack);
             }
             if (cpuSamplingInterval == null) {
                 problems.add("cpuSamplingInterval must not be null");
@@ -895,7 +948,8 @@ public final class Holmes implements AutoCloseable {
                     .append(", samplingTime=").append(samplingTime)
                     .append(", cpuSamplingInterval=").append(cpuSamplingInterval)
                     .append(", allocSamplingInterval=").append(allocSamplingInterval)
-                    .append(", heapDump=").append(heapDump);
+                    .append(", heapDump=").append(heapDump)
+                    .append(", lookBack=").append(lookBack);
             for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {
                 s.append(", ").append(Rule.optionName(draft.getKey())).append('=').append(draft.getValue());
             }

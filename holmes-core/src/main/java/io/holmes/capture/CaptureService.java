@@ -55,6 +55,7 @@ public final class CaptureService {
     private final LongSupplier nanoTime;
     /** When the latest rule capture of each type ended, in {@link #nanoTime} time; touched by the capture thread only. */
     private final Map<DumpType, Long> lastEnded = new EnumMap<>(DumpType.class);
+    private final LookBackCapture lookBack;
     private final OnceLogger warnings = new OnceLogger(LOG);
 
     /**
@@ -71,6 +72,16 @@ public final class CaptureService {
     public CaptureService(Map<DumpType, Capturer> capturers, DumpDirectory directory, ReadingLog readings,
                           Consumer<DumpEvent> onEvent, Clock clock, int queueCapacity, Duration floor,
                           LongSupplier nanoTime) {
+        this(capturers, directory, readings, onEvent, clock, queueCapacity, floor, nanoTime, LookBackCapture.OFF);
+    }
+
+    /**
+     * As above, with {@code lookBack} writing each event's window before its trigger ahead of the forward capture.
+     */
+    public CaptureService(Map<DumpType, Capturer> capturers, DumpDirectory directory, ReadingLog readings,
+                          Consumer<DumpEvent> onEvent, Clock clock, int queueCapacity, Duration floor,
+                          LongSupplier nanoTime, LookBackCapture lookBack) {
+        this.lookBack = lookBack;
         this.capturers = new EnumMap<>(capturers);
         this.directory = directory;
         this.readings = readings;
@@ -202,6 +213,10 @@ public final class CaptureService {
                         .jvm(host.jvm())));
             }
             long mark = readings.mark();
+            // The past first: the window ends at the trigger, and the forward capture takes samplingTime.
+            lookBack.write(captures);
+            Instant forward = clock.instant();
+            captures.forEach(c -> c.event().start(forward));
             capturer.capture(captures);
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("Holmes stopped during the capture");

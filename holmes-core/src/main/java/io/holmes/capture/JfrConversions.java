@@ -50,6 +50,29 @@ final class JfrConversions {
         }
     }
 
+    /** Writes the view {@code converterArgs} select (for example {@code --lock --total}) as gzipped pprof. */
+    static void pprof(Path jfr, List<String> converterArgs, OutputStream out) throws IOException {
+        try (JfrReader reader = new JfrReader(jfr.toString())) {
+            JfrToPprof converter = new JfrToPprof(reader, new Arguments(converterArgs.toArray(new String[0])));
+            converter.convert();
+            GZIPOutputStream gzip = new GZIPOutputStream(out, 8192);
+            converter.dump(gzip);
+            gzip.finish();
+        }
+    }
+
+    /** Writes the view {@code converterArgs} select as an HTML flame graph titled {@code title}. */
+    static void flameGraph(Path jfr, List<String> converterArgs, String title, OutputStream out) throws IOException {
+        List<String> args = new ArrayList<>(converterArgs);
+        args.add("--title");
+        args.add(title);
+        try (JfrReader reader = new JfrReader(jfr.toString())) {
+            JfrToFlame converter = new JfrToFlame(reader, new Arguments(args.toArray(new String[0])));
+            converter.convert();
+            converter.dump(out);
+        }
+    }
+
     /** Counts the events of the given types in {@code jfr}. */
     static long count(Path jfr, Set<String> eventTypes) throws IOException {
         long samples = 0;

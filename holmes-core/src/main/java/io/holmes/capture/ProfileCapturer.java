@@ -95,7 +95,7 @@ public final class ProfileCapturer implements Capturer {
             if (leadJfr == null) {
                 leadJfr = jfr;
             }
-            String title = "Holmes " + (allocation ? "allocation" : "CPU") + " profile "
+            String title = "Holmes " + (allocation ? "allocation" : "CPU") + " profile AFTER the trigger "
                     + capture.files().stamp() + " (" + capture.request().reason() + ")";
             capture.files().write("pb.gz", out -> JfrConversions.pprof(jfr, allocation, out));
             capture.files().write("html", out -> JfrConversions.flameGraph(jfr, allocation, title, out));

@@ -6,7 +6,11 @@ import io.holmes.internal.JsonWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The {@code <type>.<stamp>.json} document written beside every capture. Files are named relative to it. */
+/**
+ * The {@code <type>.<stamp>.json} document written beside every capture. Files are named relative to it. {@code start}
+ * and {@code end} are those of the forward capture, taken after the trigger; {@code lookBack} describes the window
+ * before it (or is {@code null}).
+ */
 public final class EventJson {
 
     private EventJson() {
@@ -53,6 +57,28 @@ public final class EventJson {
             json.value(file.getFileName().toString());
         }
         json.endArray();
+        json.name("lookBack");
+        DumpEvent.LookBack lookBack = event.lookBack().orElse(null);
+        if (lookBack == null) {
+            json.nullValue();
+        } else {
+            json.beginObject()
+                    .field("window", "before the trigger")
+                    .field("from", lookBack.from().toString())
+                    .field("to", lookBack.to().toString())
+                    .field("durationMillis", lookBack.duration().toMillis())
+                    .field("view", lookBack.view());
+            json.name("samples").beginObject();
+            for (Map.Entry<String, Long> count : lookBack.samples().entrySet()) {
+                json.field(count.getKey(), count.getValue());
+            }
+            json.endObject();
+            json.name("files").beginArray();
+            for (Path file : lookBack.files()) {
+                json.value(file.getFileName().toString());
+            }
+            json.endArray().endObject();
+        }
         json.name("details").beginObject();
         for (Map.Entry<String, String> detail : event.details().entrySet()) {
             json.field(detail.getKey(), detail.getValue());
