@@ -372,6 +372,15 @@ public final class Holmes implements AutoCloseable {
     }
 
     /**
+     * Whether the look-back recording runs, so that events get their window before the trigger: false while it
+     * starts (shortly after {@link #start()}), when look-back is off, and in a JVM without Flight Recorder.
+     */
+    public boolean isLookBackRecording() {
+        Run current = run;
+        return current != null && current.lookBackRecorder != null && current.lookBackRecorder.isRecording();
+    }
+
+    /**
      * Bytes under the dump directory after the latest check (at start and after each capture): events, recordings
      * in progress, and what a process that died left until it is swept.
      */

@@ -83,6 +83,7 @@ public final class LookBackCapture {
         Path leadJfr = null;
         Instant since = null;
         for (Capture capture : captures) {
+            List<Path> before = capture.files().files();
             try {
                 Path jfr;
                 if (leadJfr == null) {
@@ -99,6 +100,17 @@ public final class LookBackCapture {
                 warnings.warn("failed", "Holmes could not write the look-back window of a {} event: {}",
                         capture.request().type(), e.toString());
                 capture.event().detail("lookBack", "failed: " + e);
+                // All of the window or none of it: the event goes on with its forward capture alone.
+                for (Path written : capture.files().files()) {
+                    if (!before.contains(written)) {
+                        capture.files().discard(written);
+                    }
+                }
+                capture.event().lookBack(null);
+                if (capture.files().files().contains(leadJfr)) {
+                    continue;
+                }
+                leadJfr = null;
             }
         }
     }

@@ -96,6 +96,13 @@ public final class PendingEvent {
         return directory.heapDumpRefusal(bytes);
     }
 
+    /** Deletes one file written so far and forgets it, so that the event goes on without it. Never throws. */
+    public void discard(Path file) {
+        if (files.remove(file)) {
+            directory.deleteQuietly(file);
+        }
+    }
+
     /** The files written so far, in order. */
     public List<Path> files() {
         return List.copyOf(files);

@@ -19,7 +19,7 @@ import okhttp3.RequestBody;
 /**
  * A webhook: POSTs every event to a URL as {@code multipart/form-data}, for alerting or archiving. Parts:
  * {@code event} (the event JSON), {@code type} and {@code reason}, {@code token} when one is configured, and
- * one {@code file} part per capture file, named as on disk. Same delivery guarantees as
+ * one {@code file} part per capture file, named as on disk (the look-back files {@code <type>.<stamp>.before.*} too). Same delivery guarantees as
  * {@link PyroscopeReporter}: a daemon thread ({@code holmes-webhook}), a bounded queue that drops the oldest,
  * retries with jittered backoff for 429, 5xx and I/O errors, no redirect followed, a close bounded by the timeout.
  * The token, header values and the URL's query values are masked in every log line.

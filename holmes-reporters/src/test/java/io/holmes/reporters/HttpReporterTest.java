@@ -32,7 +32,8 @@ class HttpReporterTest {
             server.start();
             HttpReporter webhook = HttpReporter.builder(server.url("/hooks/holmes").toString()).token("hook-t0ken").build();
             DumpEvent event;
-            try (Holmes holmes = Holmes.builder().dumpPath(tmp).reporter(webhook).build().start()) {
+            try (Holmes holmes = Holmes.builder().dumpPath(tmp).lookBack(Duration.ZERO).reporter(webhook).build()
+                    .start()) {
                 event = holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
                 RecordedRequest request = server.takeRequest(20, TimeUnit.SECONDS);
 
@@ -57,6 +58,35 @@ class HttpReporterTest {
                         && p.filename().endsWith(".pb.gz")).findFirst().orElseThrow();
                 assertThat(Pprof.parse(pprof.gunzipped()).samples()).isNotEmpty();
                 await().atMost(20, TimeUnit.SECONDS).until(() -> webhook.deliveredUploads() == 1);
+            }
+        }
+    }
+
+    @Test
+    void sendsTheLookBackFilesToo_namedSoTheWindowBeforeTheTriggerIsTold() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.enqueue(new MockResponse().setResponseCode(204));
+            server.start();
+            HttpReporter webhook = HttpReporter.builder(server.url("/hooks/holmes").toString()).build();
+            try (Holmes holmes = Holmes.builder().dumpPath(tmp).lookBack(Duration.ofSeconds(30)).reporter(webhook)
+                    .build().start()) {
+                await().atMost(60, TimeUnit.SECONDS).until(holmes::isLookBackRecording);
+                DumpEvent event = holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
+                Multipart body = Multipart.of(server.takeRequest(20, TimeUnit.SECONDS));
+
+                DumpEvent.LookBack lookBack = event.lookBack().orElseThrow();
+                assertThat(lookBack.files()).hasSize(3);
+                for (Path file : lookBack.files()) {
+                    Multipart.Part part = body.parts().stream().filter(p -> "file".equals(p.name())
+                            && p.filename().equals(file.getFileName().toString())).findFirst().orElseThrow();
+                    assertThat(part.filename()).contains(".before.");
+                    assertThat(part.bytes()).isEqualTo(Files.readAllBytes(file));
+                }
+                // The forward capture goes along as before.
+                assertThat(body.parts()).anyMatch(p -> p.filename() != null && p.filename().matches("thread\\.[0-9.-]+\\.txt"));
+                JsonNode json = new ObjectMapper().readTree(body.part("event").bytes());
+                assertThat(json.get("lookBack").get("window").asText()).isEqualTo("before the trigger");
+                assertThat(json.get("lookBack").get("files")).hasSize(3);
             }
         }
     }

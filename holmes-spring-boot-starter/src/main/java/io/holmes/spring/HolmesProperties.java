@@ -44,6 +44,13 @@ public class HolmesProperties implements Validator {
     /** No capture of any kind while CPU % is at or above this; 0 turns the veto off. */
     private Integer cpuMax;
 
+    /**
+     * How far back every event looks: a low-rate JDK Flight Recorder recording keeps the recent past, and every
+     * event also gets the window that ends at its trigger (*.before.jfr, *.before.pb.gz, *.before.html), so a
+     * short spike or a finished heap jump is not missed. 0 turns it off; at most 10m.
+     */
+    private Duration lookBack;
+
     /** CPU time between two CPU samples of a thread during a CPU capture, 1ms to 1s. */
     private Duration cpuSamplingInterval;
 
@@ -369,6 +376,14 @@ public class HolmesProperties implements Validator {
 
     public void setSamplingTime(Duration samplingTime) {
         this.samplingTime = samplingTime;
+    }
+
+    public Duration getLookBack() {
+        return lookBack;
+    }
+
+    public void setLookBack(Duration lookBack) {
+        this.lookBack = lookBack;
     }
 
     public Integer getCpuMax() {

@@ -34,6 +34,7 @@ public final class HolmesPropertiesMapper {
         FIELDS.put("cpuSamplingInterval", "cpuSamplingInterval");
         FIELDS.put("allocSamplingInterval", "allocSamplingInterval");
         FIELDS.put("cpuMax", "cpuMax");
+        FIELDS.put("lookBack", "lookBack");
         FIELDS.put("reporterQueueCapacity", "reporterQueueCapacity");
         FIELDS.put("closeTimeout", "closeTimeout");
         FIELDS.put("dumpBudget.maxEvents", "dump.maxFiles");
@@ -96,6 +97,9 @@ public final class HolmesPropertiesMapper {
         }
         if (p.getCpuMax() != null) {
             b.cpuMax(p.getCpuMax());
+        }
+        if (p.getLookBack() != null) {
+            b.lookBack(p.getLookBack());
         }
         if (p.getCpuSamplingInterval() != null) {
             b.cpuSamplingInterval(p.getCpuSamplingInterval());

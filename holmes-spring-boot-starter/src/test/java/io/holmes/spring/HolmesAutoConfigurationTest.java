@@ -67,7 +67,7 @@ class HolmesAutoConfigurationTest {
                         "holmes.collect-interval=250ms", "holmes.cpu-cores=3.5", "holmes.memory-limit=512MB",
                         "holmes.sampling-time=2s", "holmes.cpu-max=90", "holmes.cpu-sampling-interval=20ms",
                         "holmes.alloc-sampling-interval=1MB", "holmes.heap-dump=true",
-                        "holmes.reporter-queue-capacity=7", "holmes.close-timeout=3s",
+                        "holmes.reporter-queue-capacity=7", "holmes.close-timeout=3s", "holmes.look-back=12s",
                         "holmes.cpu.enabled=true", "holmes.cpu.min=10", "holmes.cpu.diff=20", "holmes.cpu.abs=70",
                         "holmes.cpu.cooldown=30s",
                         "holmes.mem.min=40", "holmes.mem.diff=25", "holmes.mem.abs=85", "holmes.mem.cooldown=1m",
@@ -90,6 +90,7 @@ class HolmesAutoConfigurationTest {
                     assertThat(holmes.dumpPath()).isEqualTo(tmp.resolve("dumps"));
                     assertThat(holmes.samplingTime()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(holmes.cpuMax()).isEqualTo(90);
+                    assertThat(holmes.lookBack()).isEqualTo(Duration.ofSeconds(12));
                     assertThat(holmes.rule(DumpType.CPU)).isEqualTo(Rule.cpu(10, 20, 70, Duration.ofSeconds(30)));
                     assertThat(holmes.isEnabled(DumpType.CPU)).isTrue();
                     assertThat(holmes.rule(DumpType.MEM)).isEqualTo(Rule.mem(40, 25, 85, Duration.ofMinutes(1)));
@@ -252,7 +253,7 @@ class HolmesAutoConfigurationTest {
         Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
         runner().withPropertyValues("holmes.collect-interval=0s", "holmes.cpu-cores=NaN", "holmes.dump-path=" + file,
                         "holmes.thread.min=500", "holmes.thread.abs=400", "holmes.cpu.diff=-1",
-                        "holmes.sampling-time=1h", "holmes.reporter-queue-capacity=0")
+                        "holmes.sampling-time=1h", "holmes.reporter-queue-capacity=0", "holmes.look-back=20m")
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(messages(context.getStartupFailure()))
@@ -262,7 +263,8 @@ class HolmesAutoConfigurationTest {
                             .contains("holmes.thread.min must not be above holmes.thread.abs (400), but was 500")
                             .contains("holmes.cpu.diff must be between 0 and 10000, but was -1")
                             .contains("holmes.sampling-time must be between 100ms and 10m, but was PT1H")
-                            .contains("holmes.reporter-queue-capacity must be between 1 and 100000, but was 0");
+                            .contains("holmes.reporter-queue-capacity must be between 1 and 100000, but was 0")
+                            .contains("holmes.look-back must be 0 (off) or between 1s and 10m, but was PT20M");
                 });
         // Values of the wrong kind fail in the binder, which names the property and the value too.
         runner().withPropertyValues("holmes.heap-dump=perhaps").run(context -> {

@@ -41,6 +41,7 @@ class MetadataDefaultsTest {
         expected.put("holmes.alloc-sampling-interval", DataSize.ofBytes(Holmes.DEFAULT_ALLOC_SAMPLING_INTERVAL));
         expected.put("holmes.reporter-queue-capacity", Holmes.DEFAULT_REPORTER_QUEUE_CAPACITY);
         expected.put("holmes.close-timeout", Holmes.DEFAULT_CLOSE_TIMEOUT);
+        expected.put("holmes.look-back", Holmes.DEFAULT_LOOK_BACK);
         expected.put("holmes.cpu-max", 0);
         expected.put("holmes.heap-dump", false);
         expected.put("holmes.dump.max-files", Holmes.DEFAULT_MAX_EVENTS);
