@@ -107,10 +107,9 @@ public final class LookBackCapture {
                     }
                 }
                 capture.event().lookBack(null);
-                if (capture.files().files().contains(leadJfr)) {
-                    continue;
+                if (leadJfr != null && !capture.files().files().contains(leadJfr)) {
+                    leadJfr = null; // it was this capture's: the next one dumps again
                 }
-                leadJfr = null;
             }
         }
     }
@@ -157,6 +156,8 @@ public final class LookBackCapture {
             byte[] profile = LiveObjectsProfile.encode(live, to);
             files.add(capture.files().write("before.live.pb.gz", out -> ThreadDumpCapturer.gzip(profile, out)));
         }
-        capture.event().lookBack(new DumpEvent.LookBack(from, to, view(type), samples, files));
+        capture.event().lookBack(new DumpEvent.LookBack(from, to, view(type), samples, files))
+                // CPU samples per second and thread in the window, as Pyroscope's ingest API expects it.
+                .detail("lookBackSampleRate", Long.toString(1000 / LookBackRecorder.EXECUTION_PERIOD_MILLIS));
     }
 }

@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  *       after it.</li>
  * </ul>
  *
- * <p>The recording keeps {@code 2 × lookBack} (JDK Flight Recorder drops data a whole chunk at a time, so the
- * margin keeps the full window) and at most {@value #MAX_SIZE_BYTES} bytes. Every {@code lookBack / 2} the worker
- * starts and closes an empty recording, which makes Flight Recorder begin a new chunk: the old ones can then be
- * dropped, and a dump holds little more than the window. The chunks live in Flight Recorder's repository, which this
+ * <p>The recording keeps {@code lookBack} plus {@value #MARGIN_SECONDS} s (for a trigger whose capture waits behind
+ * another) and at most {@value #MAX_SIZE_BYTES} bytes. Flight Recorder drops data a whole chunk at a time, so every
+ * {@code lookBack / 3} the worker starts and closes an empty recording, which makes it begin a new chunk: older
+ * chunks can then be dropped, and a dump holds at most about {@code lookBack + lookBack / 3 + }{@value
+ * #MARGIN_SECONDS} s. The chunks live in Flight Recorder's repository, which this
  * class makes private first ({@link PrivateRepository}).
  *
  * <p>Starting Flight Recorder can take a few hundred milliseconds, so it happens on the {@code holmes-look-back}
@@ -55,6 +56,8 @@ public final class LookBackRecorder implements AutoCloseable {
     static final long EXECUTION_PERIOD_MILLIS = 50;
     static final String ALLOCATION_THROTTLE = "50/s";
     static final long BLOCKING_THRESHOLD_MILLIS = 20;
+    /** How much longer than the window the recording keeps. */
+    static final long MARGIN_SECONDS = 10;
     /** Bound of the recording in Flight Recorder's repository. */
     public static final long MAX_SIZE_BYTES = 32L * 1024 * 1024;
 
@@ -119,7 +122,7 @@ public final class LookBackRecorder implements AutoCloseable {
             PrivateRepository privateRepository = PrivateRepository.prepare();
             Recording r = newRecording(lookBack);
             r.start();
-            long period = Math.max(1_000, lookBack.toMillis() / 2);
+            long period = Math.max(1_000, lookBack.toMillis() / 3);
             synchronized (lock) {
                 if (closed) {
                     r.close();
@@ -144,7 +147,7 @@ public final class LookBackRecorder implements AutoCloseable {
         Recording r = new Recording();
         r.setName("holmes-look-back");
         r.setToDisk(true);
-        r.setMaxAge(lookBack.multipliedBy(2));
+        r.setMaxAge(lookBack.plusSeconds(MARGIN_SECONDS));
         r.setMaxSize(MAX_SIZE_BYTES);
         r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(EXECUTION_PERIOD_MILLIS));
         r.enable("jdk.ObjectAllocationSample").with("throttle", ALLOCATION_THROTTLE).withStackTrace();
