@@ -15,7 +15,7 @@ import java.util.TreeMap;
  *       {@code ValidateServiceName});</li>
  *   <li>a label key has runes {@code [A-Za-z0-9_.]} ({@code ValidateLabelName});</li>
  *   <li>keys the server sets itself are refused: {@code service_name}, {@code pyroscope_spy}, {@code jfr_event}
- *       and every {@code __*} key, plus Holmes' own {@link #TRIGGER} and {@link #REASON};</li>
+ *       and every {@code __*} key, plus Holmes' own {@link #TRIGGER}, {@link #REASON} and {@link #WINDOW};</li>
  *   <li>a value may not contain {@code { } , =} or white space, which the series-name parser splits on or
  *       trims.</li>
  * </ul>
@@ -29,7 +29,13 @@ final class Labels {
     static final String REASON = "holmes_reason";
 
     /** Keys Holmes or the server sets; a user's label with one of these names would be refused or overwritten. */
-    static final Set<String> RESERVED = Set.of(TRIGGER, REASON, "service_name", "pyroscope_spy", "jfr_event");
+    /**
+     * The label of the look-back window's upload, {@code before}: the seconds before the trigger, as their own
+     * time range. The forward capture's upload has no such label.
+     */
+    static final String WINDOW = "holmes_window";
+
+    static final Set<String> RESERVED = Set.of(TRIGGER, REASON, WINDOW, "service_name", "pyroscope_spy", "jfr_event");
 
     private Labels() {
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
@@ -29,6 +30,11 @@ import okhttp3.RequestBody;
  * server would read the whole multipart body as one profile). The series name is {@code application{labels}} with
  * the keys sorted; the trigger travels as {@code holmes_trigger} and {@code holmes_reason} so triggered profiles
  * can be told from continuous ones.
+ *
+ * <p>An event with a look-back window makes a second upload: its {@code .before.jfr} as JFR over the window's own
+ * time range ({@code from} and {@code until} of the seconds before the trigger), labelled {@code holmes_window=before}.
+ * It goes as JFR for every type, thread events too: the server's JFR parser turns its execution, allocation, monitor
+ * and park events into profiles of their own.
  *
  * <p>One upload per recording: when a CPU and a MEM trigger shared one profiling session, their events hold the
  * same JFR, and the server converts every event type in an upload; so the recording is uploaded once, with the
@@ -130,7 +136,23 @@ public final class PyroscopeReporter extends UploadingReporter {
         Path profile = profileOf(event);
         if (profile != null && uploadsItsRecording(event, profile)) {
             queue(event);
+            // Events that shared a session share their window too: it goes once, with the recording.
+            beforeWindow(event).ifPresent(this::queue);
         }
+    }
+
+    /** Details key marking the upload of a look-back window (an event derived here, never seen outside). */
+    private static final String WINDOW_DETAIL = "holmes.reporter.window";
+
+    /** The look-back window as an event of its own: its time range, its files, marked for {@link #request}. */
+    static Optional<DumpEvent> beforeWindow(DumpEvent event) {
+        return event.lookBack().filter(w -> beforeJfrOf(w.files()) != null)
+                .map(w -> event.toBuilder().start(w.from()).end(w.to()).files(w.files())
+                        .detail(WINDOW_DETAIL, "before").build());
+    }
+
+    private static Path beforeJfrOf(List<Path> files) {
+        return files.stream().filter(f -> f.getFileName().toString().endsWith(".before.jfr")).findFirst().orElse(null);
     }
 
     /** Whether {@code event} is the one that uploads its recording: the lead of its session, or alone in it. */
@@ -151,10 +173,12 @@ public final class PyroscopeReporter extends UploadingReporter {
         return description;
     }
 
+    /** The forward capture's profile: the look-back files ({@code .before.}) are not it. */
     private static Path profileOf(DumpEvent event) {
         String suffix = event.type() == DumpType.THREAD ? ".pb.gz" : ".jfr";
         for (Path file : event.files()) {
-            if (file.getFileName().toString().endsWith(suffix)) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(suffix) && !name.contains(".before.")) {
                 return file;
             }
         }
@@ -164,7 +188,8 @@ public final class PyroscopeReporter extends UploadingReporter {
     /** The ingest request for {@code event}; built again for every attempt, reading the file from disk. */
     @Override
     Request request(DumpEvent event) throws IOException {
-        Path profile = profileOf(event);
+        boolean before = "before".equals(event.details().get(WINDOW_DETAIL));
+        Path profile = before ? beforeJfrOf(event.files()) : profileOf(event);
         if (profile == null || !Files.isRegularFile(profile)) {
             throw new NoSuchFileException(String.valueOf(profile));
         }
@@ -173,6 +198,9 @@ public final class PyroscopeReporter extends UploadingReporter {
         series.put(Labels.TRIGGER, triggers);
         series.put(Labels.REASON, event.details().getOrDefault(RECORDING_REASONS,
                 event.reason().name().toLowerCase(Locale.ROOT)));
+        if (before) {
+            series.put(Labels.WINDOW, "before");
+        }
         long from = event.start().getEpochSecond();
         long until = Math.max(from + 1, event.end().getEpochSecond() + (event.end().getNano() > 0 ? 1 : 0));
         HttpUrl.Builder url = ingest.newBuilder()
@@ -181,7 +209,7 @@ public final class PyroscopeReporter extends UploadingReporter {
                 .addQueryParameter("until", Long.toString(until))
                 .addQueryParameter("spyName", SPY_NAME);
         MultipartBody.Builder body = new MultipartBody.Builder().setType(MultipartBody.FORM);
-        if (event.type() == DumpType.THREAD) {
+        if (event.type() == DumpType.THREAD && !before) {
             // No format parameter: with format=pprof the server reads the whole body as one profile
             // (readInputRawDataFromRequest); without it, a multipart body is read part by part.
             body.addFormDataPart("profile", "profile.pprof",
@@ -189,9 +217,10 @@ public final class PyroscopeReporter extends UploadingReporter {
             body.addFormDataPart("sample_type_config", "sample_type_config.json",
                     RequestBody.create(THREAD_SAMPLE_TYPES, JSON));
         } else {
-            boolean cpu = event.type() == DumpType.CPU || Arrays.asList(triggers.split("\\+")).contains("cpu");
+            boolean cpu = event.type() != DumpType.MEM || Arrays.asList(triggers.split("\\+")).contains("cpu");
             url.addQueryParameter("format", "jfr")
-                    .addQueryParameter("sampleRate", event.details().getOrDefault("sampleRate", DEFAULT_SAMPLE_RATE))
+                    .addQueryParameter("sampleRate", event.details().getOrDefault(
+                            before ? "lookBackSampleRate" : "sampleRate", DEFAULT_SAMPLE_RATE))
                     .addQueryParameter("units", cpu ? "samples" : "objects")
                     .addQueryParameter("aggregationType", "sum");
             body.addFormDataPart("jfr", "jfr", new GzipFileBody(profile, null));

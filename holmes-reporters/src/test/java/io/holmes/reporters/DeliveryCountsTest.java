@@ -35,7 +35,8 @@ class DeliveryCountsTest {
                     .maxRetries(1).retryBackoff(Duration.ofMillis(10)).build();
             // The plain reporter runs first: its count is in before the upload is even queued.
             RecordingReporter plain = new RecordingReporter();
-            try (Holmes holmes = Holmes.builder().dumpPath(tmp).reporter(plain).reporter(pyroscope).build().start()) {
+            try (Holmes holmes = Holmes.builder().dumpPath(tmp).lookBack(Duration.ZERO).reporter(plain).reporter(pyroscope)
+                    .build().start()) {
                 // 500, then 503 on the retry: given up on.
                 holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
                 await().atMost(20, TimeUnit.SECONDS).until(() -> pyroscope.failedUploads() == 1);

@@ -67,7 +67,7 @@ class PyroscopeIngestRulesTest {
     void aThreadDump_goesAsMultipartPprof_withoutAFormatParameter() throws Exception {
         server.enqueue(new MockResponse().setResponseCode(200));
         PyroscopeReporter pyroscope = reporter().build();
-        try (Holmes holmes = Holmes.builder().dumpPath(tmp).reporter(pyroscope).build().start()) {
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).lookBack(Duration.ZERO).reporter(pyroscope).build().start()) {
             holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
             RecordedRequest request = server.takeRequest(20, TimeUnit.SECONDS);
             assertThat(request).isNotNull();
@@ -115,7 +115,7 @@ class PyroscopeIngestRulesTest {
             t.start();
             threads.add(t);
         }
-        try (Holmes holmes = Holmes.builder().dumpPath(tmp).reporter(pyroscope).build().start()) {
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).lookBack(Duration.ZERO).reporter(pyroscope).build().start()) {
             assertThat(parked.await(10, TimeUnit.SECONDS)).isTrue();
             await().atMost(10, TimeUnit.SECONDS).until(() -> threads.stream()
                     .allMatch(t -> t.getState() == Thread.State.WAITING));

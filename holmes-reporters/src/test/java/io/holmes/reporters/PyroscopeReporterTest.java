@@ -97,7 +97,7 @@ class PyroscopeReporterTest {
         Set<Thread> before = deliveryThreads();
         PyroscopeReporter pyroscope = reporter().labels(Map.of("region", "eu", "env", "test")).build();
         DumpEvent event;
-        try (Holmes holmes = Holmes.builder().dumpPath(tmp).samplingTime(Duration.ofSeconds(1))
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).lookBack(Duration.ZERO).samplingTime(Duration.ofSeconds(1))
                 .reporter(pyroscope).build().start();
              Burner burner = Burner.onAllCores()) {
             event = holmes.dump(DumpType.CPU).get(30, TimeUnit.SECONDS);
@@ -134,6 +134,56 @@ class PyroscopeReporterTest {
         awaitNoNewDeliveryThread(before);
         pyroscope.report(Events.cpu(tmp, 1, "after close"));
         assertThat(pyroscope.droppedUploads()).isEqualTo(1);
+    }
+
+    /**
+     * The window before the trigger goes as its own upload over its own time range, labelled so. It is sent as JFR
+     * even for a thread event: the server's JFR parser (grafana/jfr-parser {@code pprof/parser.go}, {@code parse})
+     * turns {@code jdk.ExecutionSample}, {@code jdk.ObjectAllocationSample}, {@code jdk.JavaMonitorEnter} and
+     * {@code jdk.ThreadPark} into profiles of their own.
+     */
+    @Test
+    void theLookBackWindowIsItsOwnUpload_overItsOwnTimeRange_labelledBefore() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        server.enqueue(new MockResponse().setResponseCode(200));
+        PyroscopeReporter pyroscope = reporter().build();
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).lookBack(Duration.ofSeconds(30)).reporter(pyroscope)
+                .build().start()) {
+            await().atMost(60, TimeUnit.SECONDS).until(holmes::isLookBackRecording);
+            DumpEvent event = holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
+            DumpEvent.LookBack window = event.lookBack().orElseThrow();
+            List<RecordedRequest> requests = List.of(server.takeRequest(20, TimeUnit.SECONDS),
+                    server.takeRequest(20, TimeUnit.SECONDS));
+
+            RecordedRequest forward = requests.stream().filter(r -> !r.getRequestUrl().queryParameter("name")
+                    .contains("holmes_window")).findFirst().orElseThrow();
+            assertThat(forward.getRequestUrl().queryParameter("name"))
+                    .isEqualTo("holmes-test{holmes_reason=manual,holmes_trigger=thread}");
+            assertThat(Multipart.of(forward).names()).containsExactly("profile", "sample_type_config");
+
+            RecordedRequest before = requests.stream().filter(r -> r != forward).findFirst().orElseThrow();
+            HttpUrl url = before.getRequestUrl();
+            assertThat(url.queryParameter("name"))
+                    .isEqualTo("holmes-test{holmes_reason=manual,holmes_trigger=thread,holmes_window=before}");
+            assertThat(url.queryParameter("format")).isEqualTo("jfr");
+            assertThat(url.queryParameter("sampleRate")).isEqualTo("20");
+            assertThat(Long.parseLong(url.queryParameter("from"))).isEqualTo(window.from().getEpochSecond());
+            assertThat(Long.parseLong(url.queryParameter("until")))
+                    .isBetween(window.to().getEpochSecond(), window.to().getEpochSecond() + 1)
+                    .isLessThanOrEqualTo(Long.parseLong(forward.getRequestUrl().queryParameter("until")));
+            Multipart body = Multipart.of(before);
+            assertThat(body.names()).containsExactly("jfr");
+            Path beforeJfr = window.files().stream().filter(f -> f.toString().endsWith(".before.jfr")).findFirst()
+                    .orElseThrow();
+            assertThat(body.part("jfr").gunzipped()).isEqualTo(Files.readAllBytes(beforeJfr));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> pyroscope.deliveredUploads() == 2);
+        }
+    }
+
+    @Test
+    void aLabelNamedLikeTheWindowLabel_isRefused() {
+        assertThatThrownBy(() -> reporter().labels(Map.of("holmes_window", "x")).build())
+                .hasMessageContaining("holmes_window");
     }
 
     @Test
