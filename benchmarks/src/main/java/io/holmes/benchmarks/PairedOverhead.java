@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Modes: {@code holmes-1s}, {@code holmes-100ms} (Holmes started/stopped, every rule enabled, nothing firing);
  * {@code holmes-1h} (started and stopped, but never ticking: the cost of the switch itself); {@code a-a} (the
  * harness against itself);
+ * {@code look-back} (the look-back recording alone, running through the "on" block, its start-up excluded);
  * {@code capture-cpu}, {@code capture-cpu-alloc} (a capture running through the whole "on" block, Holmes
  * idle at 100 ms in both); {@code pyroscope-agent} (the official agent, default continuous settings, started and
  * stopped in-process, uploading to a server that refuses connections).
@@ -48,6 +49,14 @@ public final class PairedOverhead {
     interface Switch {
         /** Runs one "on" block of about {@code block} and returns its real length in nanoseconds. */
         long on(Duration block) throws Exception;
+
+        /** Runs before an "on" block, outside the measurement: start-up that the mode does not count. */
+        default void prepare() throws Exception {
+        }
+
+        /** Runs after an "on" block, outside the measurement. */
+        default void release() {
+        }
 
         default void close() {
         }
@@ -81,9 +90,13 @@ public final class PairedOverhead {
             double[] on;
             if (p % 2 == 0) {
                 off = measure(() -> sleep(block));
+                profiler.prepare();
                 on = measure(() -> profiler.on(block));
+                profiler.release();
             } else {
+                profiler.prepare();
                 on = measure(() -> profiler.on(block));
+                profiler.release();
                 off = measure(() -> sleep(block));
             }
             ratios.add(on[0] / off[0]);
@@ -96,8 +109,9 @@ public final class PairedOverhead {
                         + " process CPU per op on/off = %.4f ± %.4f%n", mode, ratios.size(), block.toSeconds(), cores,
                 throughput[0], throughput[1], cpu[0], cpu[1]);
         if (onNanos.sum() > 0) {
-            System.out.printf("%s: CPU time of Holmes' own threads: %.2f ms over %.0f s switched on = %.4f %% of one"
-                            + " core (%.4f %% of the machine)%n", mode, profilerCpuNanos.sum() / 1e6, onNanos.sum() / 1e9,
+            System.out.printf("%s: CPU time of %s: %.2f ms over %.0f s switched on = %.4f %% of one"
+                            + " core (%.4f %% of the machine)%n", mode,
+                    mode.equals("look-back") ? "Flight Recorder's threads and holmes-look-back" : "Holmes' own threads", profilerCpuNanos.sum() / 1e6, onNanos.sum() / 1e9,
                     100.0 * profilerCpuNanos.sum() / onNanos.sum(), 100.0 * profilerCpuNanos.sum() / onNanos.sum() / cores);
         }
         System.exit(0);
@@ -175,6 +189,40 @@ public final class PairedOverhead {
                     }
                 };
             }
+            case "look-back": {
+                // The look-back recorder alone, start-up excluded: Holmes never ticks (1 h interval), the recording
+                // is started before the "on" block is measured and stopped after it.
+                Holmes holmes = Holmes.builder().collectInterval(Duration.ofHours(1))
+                        .dumpPath(Files.createTempDirectory("holmes-paired")).lookBack(Duration.ofSeconds(30)).build();
+                return new Switch() {
+                    @Override
+                    public void prepare() throws InterruptedException {
+                        holmes.start();
+                        while (!holmes.isLookBackRecording()) {
+                            Thread.sleep(10);
+                        }
+                    }
+
+                    @Override
+                    public long on(Duration b) throws InterruptedException {
+                        long jfr = ProcThreads.cpuNanos(ProcThreads::lookBackThread);
+                        Thread.sleep(b.toMillis());
+                        profilerCpuNanos.add(ProcThreads.cpuNanos(ProcThreads::lookBackThread) - jfr);
+                        onNanos.add(b.toNanos());
+                        return b.toNanos();
+                    }
+
+                    @Override
+                    public void release() {
+                        holmes.stop();
+                    }
+
+                    @Override
+                    public void close() {
+                        holmes.close();
+                    }
+                };
+            }
             case "capture-cpu":
             case "capture-cpu-alloc":
             case "capture-cpu-alloc-2m": {
@@ -226,6 +274,7 @@ public final class PairedOverhead {
         return Holmes.builder()
                 .collectInterval(interval)
                 .samplingTime(samplingTime)
+                .lookBack(Duration.ZERO) // measured on its own: mode look-back
                 .dumpPath(Files.createTempDirectory("holmes-paired"))
                 .cpuDump(50, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
                 .memDump(50, 100, 95, Duration.ofMinutes(1))
