@@ -16,11 +16,16 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Embeds Holmes through its builder, keeps a small workload running, provokes a CPU spike, a heap jump and a
- * thread pile-up, and prints every event Holmes captures with its files and the commands that open them. Exits
- * by itself.
+ * thread pile-up, and prints every event Holmes captures with its files and the commands that open them. Then it
+ * provokes a CPU burst and a heap jump that are over before a capture could start, and shows that the profile of
+ * the seconds before the trigger (look-back) names their culprits while the forward capture cannot. Exits by
+ * itself.
  *
  * <p>Usage: {@code java -jar holmes-plain-java-demo.jar [--pyroscope http://host:4040] [dump-directory]}. With
  * {@code --pyroscope}, every capture is also pushed to that Pyroscope server as application {@code holmes-demo}.
@@ -68,8 +73,10 @@ public final class PlainJavaDemo {
                 .dumpPath(dumps)
                 .memoryLimit(memoryLimit)
                 .samplingTime(Duration.ofSeconds(2))
-                .cpuDump(40, 100, 95, Duration.ofMinutes(1))
-                .memDump(20, 100, 90, Duration.ofMinutes(1))
+                .cpuDump(40, 100, 95, Duration.ofSeconds(5))
+                .memDump(20, 100, 90, Duration.ofSeconds(5))
+                // Short, so that the look-back scenes' windows hold them and not this demo's earlier scenes.
+                .lookBack(Duration.ofSeconds(5))
                 // Quiet at rest: a few hundred more threads than now is a jump far beyond 100 %.
                 .threadDump(threadsAtRest + 100, 100, 5_000, 0, Duration.ofMinutes(1))
                 .reporter(events::add)
@@ -84,7 +91,7 @@ public final class PlainJavaDemo {
 
             System.out.printf("%nProvoking a CPU spike: every core busy in PlainJavaDemo.priceEveryOrder%n");
             try (CpuSpike spike = CpuSpike.onAllCores()) {
-                print(awaitEvent(DumpType.CPU, Duration.ofSeconds(30)));
+                print(awaitEventOrAsk(holmes, DumpType.CPU, Duration.ofSeconds(30)));
             }
 
             System.out.printf("%nProvoking a heap jump: PlainJavaDemo.loadWholeCatalogue retains %d MiB%n",
@@ -102,6 +109,31 @@ public final class PlainJavaDemo {
             try (ThreadPileUp pileUp = ThreadPileUp.of(PILE_UP)) {
                 print(awaitEvent(DumpType.THREAD, Duration.ofSeconds(20)));
             }
+
+            System.out.printf("%nLook-back: a CPU burst of 400 ms on every core in PlainJavaDemo.recomputeDiscounts,"
+                    + " over before any capture could start%n");
+            Thread.sleep(5_000); // the CPU rule's cooldown, and a window of 5 s without the scenes above
+            events.clear();
+            burst(Duration.ofMillis(400));
+            DumpEvent burst = awaitEventOrAsk(holmes, DumpType.CPU, Duration.ofSeconds(3));
+            print(burst);
+            printCulprit(burst, "recomputeDiscounts");
+
+            System.out.printf("%nLook-back: PlainJavaDemo.loadPriceListAtOnce retains %d MiB at once, right after a"
+                    + " reading and done before the next one%n", memoryLimit * 3 / 10 / MIB);
+            System.gc();
+            Thread.sleep(5_000); // the heap rule's cooldown, and a quiet heap to compare with
+            events.clear();
+            long ticks = holmes.ticks();
+            while (holmes.ticks() == ticks) {
+                Thread.sleep(1);
+            }
+            List<byte[]> priceList = loadPriceListAtOnce(memoryLimit * 3 / 10);
+            DumpEvent jump = awaitEventOrAsk(holmes, DumpType.MEM, Duration.ofSeconds(3));
+            print(jump);
+            printCulprit(jump, "loadPriceListAtOnce");
+            System.out.printf("(the price list holds %d MiB)%n", priceList.size() / 16);
+            priceList.clear();
 
             System.out.printf("%nAsking for a thread dump on demand: holmes.dump(DumpType.THREAD)%n");
             print(holmes.dump(DumpType.THREAD).get(20, TimeUnit.SECONDS));
@@ -131,6 +163,125 @@ public final class PlainJavaDemo {
                 return;
             }
         }
+    }
+
+    /** The short heap jump: {@code bytes} retained in one go, in well under one collect interval. */
+    private static List<byte[]> loadPriceListAtOnce(long bytes) {
+        List<byte[]> list = new ArrayList<>();
+        for (long b = 0; b < bytes; b += 64 * 1024) {
+            list.add(new byte[64 * 1024]);
+        }
+        return list;
+    }
+
+    /** The short CPU burst: every core busy in {@link #recomputeDiscounts(long)} for {@code length}, then done. */
+    private static void burst(Duration length) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        long end = System.nanoTime() + length.toNanos();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            Thread t = new Thread(() -> recomputeDiscounts(end), "demo-discounts-" + i);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    private static void recomputeDiscounts(long endNanos) {
+        long x = 1;
+        while (System.nanoTime() < endNanos) {
+            for (int i = 0; i < 100_000; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+            }
+        }
+        blackhole = x;
+    }
+
+    /**
+     * The rule's event, or (if the rule did not see it: on a machine so busy that the spike got little CPU) one
+     * asked for by hand.
+     */
+    private DumpEvent awaitEventOrAsk(Holmes holmes, DumpType type, Duration timeout) throws Exception {
+        try {
+            return awaitEvent(type, timeout);
+        } catch (IllegalStateException noRule) {
+            System.out.printf("(no %s rule fired; asking by hand: holmes.dump(DumpType.%s))%n", type, type);
+            return holmes.dump(type).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Prints the culprit's share of the window before the trigger and of the forward capture, read from their
+     * JFR files: CPU samples for a CPU event, allocated bytes for a MEM event.
+     */
+    private static void printCulprit(DumpEvent event, String culprit) throws Exception {
+        DumpEvent.LookBack lookBack = event.lookBack().orElse(null);
+        if (lookBack == null) {
+            System.out.printf("No look-back window for this event: %s%n", event.details().get("lookBack"));
+            return;
+        }
+        boolean bytes = event.type() == DumpType.MEM;
+        String unit = bytes ? "MiB allocated" : "CPU samples";
+        Path before = lookBack.files().get(0);
+        Path after = event.files().stream().filter(f -> f.getFileName().toString().matches("[a-z]+\\.[0-9.-]+\\.jfr"))
+                .findFirst().orElseThrow();
+        long[] b = culprit(before, culprit, bytes, lookBack);
+        long[] a = culprit(after, culprit, bytes, null);
+        System.out.printf("Before the trigger (%.1f s up to it): %s in %s of %s %s (%.0f %%) -> %s%n",
+                lookBack.duration().toMillis() / 1000.0, culprit, amount(b[0], bytes), amount(b[1], bytes), unit,
+                percent(b), b[0] * 2 > b[1] ? "the before-profile names the culprit" : "the culprit does not lead");
+        System.out.printf("After the trigger (the forward capture): %s in %s of %s %s (%.0f %%): it was over%n",
+                culprit, amount(a[0], bytes), amount(a[1], bytes), unit, percent(a));
+        System.out.printf("See %s%n", lookBack.files().get(2).toUri());
+    }
+
+    private static String amount(long value, boolean bytes) {
+        return bytes ? Long.toString(value / MIB) : Long.toString(value);
+    }
+
+    private static double percent(long[] counts) {
+        return counts[1] == 0 ? 0 : 100.0 * counts[0] / counts[1];
+    }
+
+    /**
+     * {culprit's share, whole}: CPU samples, or allocated bytes (each sample's weight, as Pyroscope's JFR parser
+     * counts them), within the window when one is given.
+     */
+    private static long[] culprit(Path jfr, String culprit, boolean bytes, DumpEvent.LookBack window)
+            throws Exception {
+        long hits = 0;
+        long all = 0;
+        try (RecordingFile file = new RecordingFile(jfr)) {
+            while (file.hasMoreEvents()) {
+                RecordedEvent e = file.readEvent();
+                String type = e.getEventType().getName();
+                long value;
+                if (!bytes && type.equals("jdk.ExecutionSample")) {
+                    value = 1;
+                } else if (bytes && type.equals("jdk.ObjectAllocationSample")) {
+                    value = e.getLong("weight");
+                } else if (bytes && type.equals("jdk.ObjectAllocationInNewTLAB")) {
+                    value = e.getLong("tlabSize");
+                } else if (bytes && type.equals("jdk.ObjectAllocationOutsideTLAB")) {
+                    value = e.getLong("allocationSize");
+                } else {
+                    continue;
+                }
+                if (e.getStackTrace() == null || window != null
+                        && (e.getStartTime().isBefore(window.from()) || e.getStartTime().isAfter(window.to()))) {
+                    continue;
+                }
+                all += value;
+                for (RecordedFrame frame : e.getStackTrace().getFrames()) {
+                    if (frame.getMethod().getName().equals(culprit)) {
+                        hits += value;
+                        break;
+                    }
+                }
+            }
+        }
+        return new long[] {hits, all};
     }
 
     /** What the heap jump is made of; the class histogram of the MEM event names it. */
