@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code jdk.ExecutionSample} every {@value #EXECUTION_PERIOD_MILLIS} ms: where the CPU went. JFR samples at
  *       most a few running threads per period, so the cost is flat in the number of threads; a burst of 700 ms on
- *       two threads still gets some 25 samples.</li>
+ *       two threads gets up to 28 samples.</li>
  *   <li>{@code jdk.ObjectAllocationSample} throttled to {@value #ALLOCATION_THROTTLE}, with stacks: who allocated.
  *       Each sample is weighted by the bytes its thread allocated since the previous one, so a burst of hundreds of
  *       megabytes in a fraction of a second is attributed in full from a handful of samples.</li>
