@@ -121,6 +121,7 @@ public final class Holmes implements AutoCloseable {
     private final Duration lookBack;
     private final BooleanSupplier flightRecorderAvailable;
     private final OnceLogger readingWarnings = new OnceLogger(LOG);
+    private final OnceLogger lookBackWarnings = new OnceLogger(LoggerFactory.getLogger(LookBackRecorder.class));
     private final AtomicLong droppedReports = new AtomicLong();
     private final AtomicLong failedReports = new AtomicLong();
     private final AtomicLong deliveredReports = new AtomicLong();
@@ -507,7 +508,8 @@ public final class Holmes implements AutoCloseable {
             ProfileCapturer profiles = new ProfileCapturer(AsyncProfilerOwner.shared(), profiling);
             capturers.put(DumpType.CPU, profiles);
             capturers.put(DumpType.MEM, profiles);
-            lookBackRecorder = lookBack.isZero() ? null : LookBackRecorder.start(lookBack, flightRecorderAvailable);
+            lookBackRecorder = lookBack.isZero() ? null : LookBackRecorder.start(lookBack, flightRecorderAvailable,
+                    lookBackWarnings);
             captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8,
                     CAPTURE_FLOOR, nanoTime,
                     lookBackRecorder == null ? LookBackCapture.OFF : LookBackCapture.of(lookBackRecorder));

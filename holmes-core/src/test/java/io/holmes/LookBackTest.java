@@ -304,6 +304,25 @@ class LookBackTest {
     }
 
     @Test
+    void withoutFlightRecorder_oneWarn_howeverOftenHolmesStarts() throws Exception {
+        java.io.PrintStream originalErr = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (Holmes holmes = builder(new RecordingReporter()).flightRecorderAvailable(() -> false).build()) {
+            for (int i = 0; i < 3; i++) {
+                holmes.start();
+                await().atMost(60, TimeUnit.SECONDS).until(() ->
+                        holmes.currentRun().lookBackRecorder.status().contains("not available"));
+                holmes.stop();
+            }
+        } finally {
+            System.setErr(originalErr);
+        }
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text.lines().filter(l -> l.contains("WARN") && l.contains("runs without look-back"))).hasSize(1);
+    }
+
+    @Test
     void offMeansNoRecording() throws Exception {
         RecordingReporter reporter = new RecordingReporter();
         try (Holmes holmes = builder(reporter).lookBack(Duration.ZERO).build().start()) {

@@ -1,6 +1,7 @@
 package io.holmes.capture;
 
 import io.holmes.internal.DaemonThreads;
+import io.holmes.internal.OnceLogger;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,7 @@ public final class LookBackRecorder implements AutoCloseable {
     public static final long MAX_SIZE_BYTES = 32L * 1024 * 1024;
 
     private final Duration lookBack;
+    private final OnceLogger warnings;
     private final ScheduledExecutorService worker;
     private final Object lock = new Object();
     private Recording recording;
@@ -70,8 +72,9 @@ public final class LookBackRecorder implements AutoCloseable {
     private volatile String status = "starting";
     private boolean closed;
 
-    private LookBackRecorder(Duration lookBack) {
+    private LookBackRecorder(Duration lookBack, OnceLogger warnings) {
         this.lookBack = lookBack;
+        this.warnings = warnings;
         this.worker = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("holmes-look-back"));
     }
 
@@ -80,9 +83,11 @@ public final class LookBackRecorder implements AutoCloseable {
      * blocks on Flight Recorder.
      *
      * @param available whether this JVM has Flight Recorder ({@link FlightRecorder#isAvailable()} outside tests)
+     * @param warnings  the owner's warn-once log, so that a JVM without Flight Recorder is told once, not at every
+     *                  start
      */
-    public static LookBackRecorder start(Duration lookBack, BooleanSupplier available) {
-        LookBackRecorder recorder = new LookBackRecorder(lookBack);
+    public static LookBackRecorder start(Duration lookBack, BooleanSupplier available, OnceLogger warnings) {
+        LookBackRecorder recorder = new LookBackRecorder(lookBack, warnings);
         recorder.worker.execute(() -> recorder.begin(available));
         return recorder;
     }
@@ -115,8 +120,8 @@ public final class LookBackRecorder implements AutoCloseable {
         try {
             if (!available.getAsBoolean()) {
                 status = "JDK Flight Recorder is not available in this JVM";
-                LOG.warn("Holmes runs without look-back: JDK Flight Recorder is not available in this JVM; events "
-                        + "will show only what happens after their trigger");
+                warnings.warn("look-back", "Holmes runs without look-back: JDK Flight Recorder is not available in this"
+                        + " JVM; events will show only what happens after their trigger");
                 return;
             }
             PrivateRepository privateRepository = PrivateRepository.prepare();
@@ -134,11 +139,13 @@ public final class LookBackRecorder implements AutoCloseable {
                 repository = privateRepository;
                 status = "recording";
             }
+            warnings.clear("look-back");
             worker.scheduleWithFixedDelay(this::rotate, period, period, TimeUnit.MILLISECONDS);
             LOG.debug("Holmes' look-back recording started: {} in {}", lookBack, privateRepository);
         } catch (Throwable e) {
             status = "JDK Flight Recorder refused to start: " + e;
-            LOG.warn("Holmes runs without look-back: JDK Flight Recorder refused to start: {}", e.toString());
+            warnings.warn("look-back", "Holmes runs without look-back: JDK Flight Recorder refused to start: {}",
+                    e.toString());
         }
     }
 

@@ -351,7 +351,9 @@ class HolmesAutoConfigurationTest {
         server.start();
         try {
             runner().withPropertyValues("holmes.pyroscope.server-address=http://127.0.0.1:" + server.getAddress().getPort(),
-                            "holmes.pyroscope.application-name=orders", "holmes.pyroscope.max-retries=1")
+                            "holmes.pyroscope.application-name=orders", "holmes.pyroscope.max-retries=1",
+                            // One upload per event: the look-back window's own upload is counted in the reporters' tests.
+                            "holmes.look-back=0s")
                     .run(context -> {
                         SimpleMeterRegistry registry = new SimpleMeterRegistry();
                         context.getBean(HolmesMetrics.class).bindTo(registry);
