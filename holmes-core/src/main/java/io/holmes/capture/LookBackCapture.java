@@ -96,7 +96,7 @@ public final class LookBackCapture {
                 }
                 writeViews(capture, jfr, since);
                 warnings.clear("failed");
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
                 warnings.warn("failed", "Holmes could not write the look-back window of a {} event: {}",
                         capture.request().type(), e.toString());
                 capture.event().detail("lookBack", "failed: " + e);
