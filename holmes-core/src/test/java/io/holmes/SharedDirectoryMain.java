@@ -27,7 +27,8 @@ public final class SharedDirectoryMain {
         Path dir = Path.of(args[1]);
         if (args[0].equals("dumps")) {
             int count = Integer.parseInt(args[2]);
-            try (Holmes holmes = Holmes.builder().dumpPath(dir).dumpBudget(100_000, 1L << 32).build().start()) {
+            try (Holmes holmes = Holmes.builder().dumpPath(dir).lookBack(Duration.ZERO).dumpBudget(100_000, 1L << 32)
+                    .build().start()) {
                 for (int i = 0; i < count; i++) {
                     DumpEvent event = holmes.dump(DumpType.THREAD).get(60, TimeUnit.SECONDS);
                     Path json = event.files().get(event.files().size() - 1);
@@ -41,7 +42,8 @@ public final class SharedDirectoryMain {
                 live.add(new long[128 * 1024]);
             }
             ballast = live;
-            try (Holmes holmes = Holmes.builder().dumpPath(dir).dumpBudget(100_000, 1L << 34).heapDump(true)
+            try (Holmes holmes = Holmes.builder().dumpPath(dir).lookBack(Duration.ZERO).dumpBudget(100_000, 1L << 34)
+                    .heapDump(true)
                     .samplingTime(Duration.ofMillis(100)).build().start()) {
                 System.out.println("capturing");
                 holmes.dump(DumpType.MEM).get(120, TimeUnit.SECONDS);
