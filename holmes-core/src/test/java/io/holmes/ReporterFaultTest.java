@@ -35,12 +35,14 @@ class ReporterFaultTest {
             for (int i = 0; i < 5; i++) {
                 holmes.dump(DumpType.THREAD).get(20, TimeUnit.SECONDS);
             }
-            await().atMost(10, TimeUnit.SECONDS).until(() -> healthy.events().size() == 5);
+            // A delivery is counted once the reporter has returned, just after it has recorded the event.
+            await().atMost(30, TimeUnit.SECONDS).until(() -> healthy.events().size() == 5
+                    && holmes.deliveredReports() == 5);
             assertThat(calls).hasValue(5);
             assertThat(holmes.failedReports()).isEqualTo(10);
             assertThat(holmes.deliveredReports()).isEqualTo(5);
             long ticks = holmes.ticks();
-            await().atMost(5, TimeUnit.SECONDS).until(() -> holmes.ticks() > ticks + 5);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.ticks() > ticks + 5);
         }
     }
 
@@ -63,20 +65,25 @@ class ReporterFaultTest {
                 })
                 .build().start();
         try {
-            for (int i = 0; i < 20; i++) {
+            // The first event gets stuck in the reporter before the others arrive, so which ones are dropped does
+            // not depend on when the reporter thread first runs.
+            holmes.dump(DumpType.THREAD).get(20, TimeUnit.SECONDS);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> entered.get() == 1);
+            for (int i = 1; i < 20; i++) {
                 holmes.dump(DumpType.THREAD).get(20, TimeUnit.SECONDS);
             }
-            // One event stuck in the reporter, at most three waiting, the rest dropped and counted.
+            // One event stuck in the reporter, three waiting, the rest dropped and counted.
             assertThat(entered).hasValue(1);
             assertThat(holmes.droppedReports()).isEqualTo(20 - 1 - 3);
             long ticks = holmes.ticks();
-            await().atMost(5, TimeUnit.SECONDS).until(() -> holmes.ticks() > ticks + 10);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.ticks() > ticks + 10);
 
             long started = System.nanoTime();
             holmes.close();
             long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            // A guarantee, not a speed target: close waits its timeout for the stuck reporter, then returns.
-            assertThat(closeMillis).isLessThan(closeTimeout.toMillis() * 3 + 2_000);
+            // A guarantee, not a speed target: close waits its timeout for the stuck reporter, then returns (a
+            // reporter that is never released would otherwise hold close for ever; the slack is for a busy machine).
+            assertThat(closeMillis).isLessThan(closeTimeout.toMillis() + 10_000);
             assertThat(holmes.isRunning()).isFalse();
             await().atMost(5, TimeUnit.SECONDS).until(() -> Thread.getAllStackTraces().keySet().stream()
                     .noneMatch(t -> t.isAlive() && (t.getName().equals("holmes-collector")
