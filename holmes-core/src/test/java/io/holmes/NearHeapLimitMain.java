@@ -47,7 +47,8 @@ public final class NearHeapLimitMain {
             ticks = holmes.ticks();
         }
         System.out.printf("ballast=%d MiB heap%%=%d ticks=%d memFiles=%d engine=%s%n",
-                ballast.size() * 16L * 1024 * 8 / (1024 * 1024), heapPercent, ticks, mem.files().size(),
+                ballast.size() * 16L * 1024 * 8 / (1024 * 1024), heapPercent, ticks,
+                mem.files().stream().filter(f -> !f.getFileName().toString().contains(".before.")).count(),
                 mem.details().get("engine"));
         System.exit(0);
     }
