@@ -153,7 +153,11 @@ public final class DumpEvent {
         return jvm;
     }
 
-    /** Facts specific to the capture (for example how many threads a thread dump holds), in insertion order. */
+    /**
+     * Facts specific to the capture (for example how many threads a thread dump holds), in insertion order. Values
+     * are text here; in the event's JSON a value that is an integer (such as {@code "420"}) is written as a JSON
+     * number.
+     */
     public Map<String, String> details() {
         return details;
     }

@@ -72,6 +72,13 @@ class CpuCaptureTest {
                     .containsExactly("jfr", "pb.gz", "html", "json");
 
             Pprof pprof = Pprof.read(file(event, ".pb.gz"));
+            // As Go's CPU profiles: counts and CPU time, CPU time the default; each sample is worth one 10 ms period.
+            assertThat(pprof.sampleTypes()).containsExactly("samples/count", "cpu/nanoseconds");
+            assertThat(pprof.defaultSampleType()).isEqualTo("cpu");
+            assertThat(pprof.samples()).isNotEmpty().allSatisfy(s ->
+                    assertThat(s.values().get(1)).isEqualTo(s.values().get(0) * 10_000_000L));
+            assertThat(pprof.total(1)).isEqualTo(pprof.total(0) * 10_000_000L)
+                    .isEqualTo(Long.parseLong(event.details().get("samples")) * 10_000_000L);
             long hot = pprof.samples().stream().filter(s -> s.contains(HOT)).mapToLong(s -> s.values().get(0)).sum();
             long all = pprof.samples().stream().mapToLong(s -> s.values().get(0)).sum();
             assertThat(hot).isPositive().isGreaterThan(all / 2);
@@ -82,10 +89,14 @@ class CpuCaptureTest {
                     .isGreaterThan(stacks.size() / 2L);
 
             assertThat(FlameGraphHtml.frameNames(file(event, ".html"))).anyMatch(n -> n.endsWith("burnCpuInHolmesTest"));
+            assertThat(Files.readString(file(event, ".html"))).contains("Holmes CPU profile AFTER the trigger, trigger cpu (DIFF): "
+                    + event.current() + " against average " + event.average() + " of [").contains("async-profiler/cpu");
 
             JsonNode json = new ObjectMapper().readTree(file(event, ".json").toFile());
             assertThat(json.get("type").asText()).isEqualTo("cpu");
             assertThat(json.get("details").get("engine").asText()).isEqualTo("async-profiler/cpu");
+            assertThat(json.get("details").get("samples").isIntegralNumber()).isTrue();
+            assertThat(json.get("details").get("samples").asLong()).isEqualTo(pprof.total(0));
             assertThat(json.get("readingsDuring").size()).isEqualTo(event.readingsDuring().size());
         }
     }

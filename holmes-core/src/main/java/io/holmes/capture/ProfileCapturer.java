@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * CPU and MEM captures: one profiling session of {@code samplingTime}, shared when a CPU and a MEM trigger come
  * together, recorded by async-profiler when it can be had and by JDK Flight Recorder otherwise. Each event gets
- * the raw {@code .jfr}, a gzipped pprof {@code .pb.gz} and an HTML flame graph {@code .html}, all three made by
- * async-profiler's converter; a MEM event also gets a class histogram {@code .histo.txt}, and an {@code .hprof}
+ * the raw {@code .jfr}, a gzipped pprof {@code .pb.gz} (CPU profiles in nanoseconds of CPU) and an HTML flame
+ * graph {@code .html} whose title says what it shows, both made with async-profiler's converter; a MEM event also gets a class histogram {@code .histo.txt}, and an {@code .hprof}
  * when heap dumps were enabled. The event's details say which engine recorded it, at what interval, for how long
  * and how many samples it holds.
  */
@@ -75,6 +76,7 @@ public final class ProfileCapturer implements Capturer {
         Path raw = lead.files().scratch("jfr");
 
         Recorder recorder = start(cpu, mem, raw);
+        Instant recordingStart = Instant.now();
         long began = System.nanoTime();
         try {
             TimeUnit.NANOSECONDS.sleep(settings.samplingTime().toNanos());
@@ -95,12 +97,24 @@ public final class ProfileCapturer implements Capturer {
             if (leadJfr == null) {
                 leadJfr = jfr;
             }
-            String title = "Holmes " + (allocation ? "allocation" : "CPU") + " profile AFTER the trigger "
-                    + capture.files().stamp() + " (" + capture.request().reason() + ")";
-            capture.files().write("pb.gz", out -> JfrConversions.pprof(jfr, allocation, out));
-            capture.files().write("html", out -> JfrConversions.flameGraph(jfr, allocation, title, out));
+            String engine = recorder.engine(allocation);
             long samples = JfrConversions.count(jfr,
                     allocation ? JfrConversions.ALLOCATION_EVENTS : JfrConversions.CPU_EVENTS);
+            String title = FlameGraphPage.title(
+                    (allocation ? "allocation profile" : "CPU profile") + " AFTER the trigger", capture.request(),
+                    recordingStart, coveredMillis, engine);
+            if (allocation) {
+                capture.files().write("pb.gz", out -> JfrConversions.pprof(jfr, true, out));
+            } else {
+                long period = recorder.cpuPeriod().toNanos();
+                capture.files().write("pb.gz", out -> CpuTimeProfile.write(jfr, period, out));
+            }
+            if (samples == 0) {
+                capture.files().write("html", out -> FlameGraphPage.empty(title, engine + " recorded no "
+                        + (allocation ? "allocation" : "CPU") + " samples in " + coveredMillis + " ms", out));
+            } else {
+                capture.files().write("html", out -> JfrConversions.flameGraph(jfr, allocation, title, out));
+            }
             String leadName = leadJfr.getFileName().toString();
             capture.event()
                     // One recording served every event of this session: a reporter that sends the recording
@@ -108,7 +122,7 @@ public final class ProfileCapturer implements Capturer {
                     .detail(RECORDING, leadName.substring(0, leadName.length() - ".jfr".length()))
                     .detail(RECORDING_TRIGGERS, triggers)
                     .detail(RECORDING_REASONS, reasons)
-                    .detail("engine", recorder.engine(allocation))
+                    .detail("engine", engine)
                     .detail("samplingInterval", recorder.interval(allocation))
                     .detail("coveredMillis", Long.toString(coveredMillis))
                     .detail("samples", Long.toString(samples));

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Writes a {@link ThreadSnapshot} in the layout of {@code jstack}, which tools and people already read:
- * a header line per thread with name, id, daemon flag, priority and CPU time, the state line, the frames
+ * a header line per thread with name, id, daemon flag, priority, CPU time and native thread id ({@code nid}), the state line, the frames
  * with the locks each holds or waits for, then the ownable synchronizers. Lock "addresses" are identity
  * hash codes, which match between holder and waiter within one dump.
  */
@@ -72,6 +72,9 @@ public final class ThreadDumpText {
         line.append(" prio=").append(t.getPriority());
         if (entry.cpuNanos() >= 0) {
             line.append(String.format(Locale.ROOT, " cpu=%.2fms", entry.cpuNanos() / 1_000_000.0));
+        }
+        if (entry.nativeId() >= 0) {
+            line.append(" nid=0x").append(Long.toHexString(entry.nativeId()));
         }
         line.append('\n');
         line.append("   java.lang.Thread.State: ").append(stateLine(t)).append('\n');

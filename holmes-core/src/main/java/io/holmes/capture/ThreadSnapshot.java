@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every live platform thread at one moment: stack, state, locks and CPU time so far. The raw material of
@@ -22,8 +23,9 @@ public record ThreadSnapshot(Instant time, List<Entry> threads, long[] deadlocke
      *
      * @param info     its stack, state and locks
      * @param cpuNanos CPU time it has used since it started, or -1 when the JVM does not measure it
+     * @param nativeId the operating system's id of the thread (jstack's {@code nid}), or -1 when unknown
      */
-    public record Entry(ThreadInfo info, long cpuNanos) {
+    public record Entry(ThreadInfo info, long cpuNanos, long nativeId) {
     }
 
     /** Takes a snapshot of this JVM's threads, with locked monitors and synchronizers where the JVM supports them. */
@@ -33,10 +35,11 @@ public record ThreadSnapshot(Instant time, List<Entry> threads, long[] deadlocke
         boolean synchronizers = mx.isSynchronizerUsageSupported();
         ThreadInfo[] infos = mx.dumpAllThreads(monitors, synchronizers);
         long[] cpu = cpuTimes(mx, infos);
+        Map<Long, Long> nativeIds = NativeThreadIds.read();
         List<Entry> entries = new ArrayList<>(infos.length);
         for (int i = 0; i < infos.length; i++) {
             if (infos[i] != null) {
-                entries.add(new Entry(infos[i], cpu[i]));
+                entries.add(new Entry(infos[i], cpu[i], nativeIds.getOrDefault(infos[i].getThreadId(), -1L)));
             }
         }
         long[] deadlocked = synchronizers ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();

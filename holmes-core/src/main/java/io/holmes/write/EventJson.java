@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The {@code <type>.<stamp>.json} document written beside every capture. Files are named relative to it. {@code start}
  * and {@code end} are those of the forward capture, taken after the trigger; {@code lookBack} describes the window
- * before it (or is {@code null}).
+ * before it (or is {@code null}). A detail whose value is an integer in canonical decimal form ({@code 42},
+ * {@code -7}, not {@code 042} or {@code 1e3}) is written as a JSON number, every other detail as a string.
  */
 public final class EventJson {
 
@@ -81,9 +82,33 @@ public final class EventJson {
         }
         json.name("details").beginObject();
         for (Map.Entry<String, String> detail : event.details().entrySet()) {
-            json.field(detail.getKey(), detail.getValue());
+            String value = detail.getValue();
+            if (isInteger(value)) {
+                json.field(detail.getKey(), Long.parseLong(value));
+            } else {
+                json.field(detail.getKey(), value);
+            }
         }
         json.endObject();
         return json.endObject().toString();
+    }
+
+    /** Whether {@code s} is a long written the way {@link Long#toString(long)} writes it. */
+    static boolean isInteger(String s) {
+        int n = s.length();
+        int i = s.startsWith("-") ? 1 : 0;
+        if (n == i || n - i > 19 || (s.charAt(i) == '0' && n - i > 1)) {
+            return false;
+        }
+        for (int j = i; j < n; j++) {
+            if (s.charAt(j) < '0' || s.charAt(j) > '9') {
+                return false;
+            }
+        }
+        try {
+            return Long.toString(Long.parseLong(s)).equals(s);
+        } catch (NumberFormatException tooLarge) {
+            return false;
+        }
     }
 }

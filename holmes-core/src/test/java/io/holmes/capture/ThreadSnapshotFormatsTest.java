@@ -2,16 +2,20 @@ package io.holmes.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.holmes.testing.Pprof;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -88,7 +92,7 @@ class ThreadSnapshotFormatsTest {
         assertThat(dump).startsWith("2026-11-21 17:00:00Z\nFull thread dump ");
         String holderBlock = block(dump, "holmes-test-holder");
         String blockedBlock = block(dump, "holmes-test-blocked");
-        assertThat(holderBlock).containsPattern("^\"holmes-test-holder\" #\\d+ daemon prio=5 cpu=\\d+\\.\\d{2}ms\n");
+        assertThat(holderBlock).containsPattern("^\"holmes-test-holder\" #\\d+ daemon prio=5 cpu=\\d+\\.\\d{2}ms nid=0x[0-9a-f]+\n");
         assertThat(holderBlock).contains("   java.lang.Thread.State: WAITING (parking)\n");
         assertThat(holderBlock).contains("\tat java.util.concurrent.CountDownLatch.await(java.base@");
         assertThat(holderBlock).contains("\t- parking to wait for  <0x");
@@ -100,6 +104,44 @@ class ThreadSnapshotFormatsTest {
         String locked = lockId(holderBlock, "\t- locked (<0x[0-9a-f]+>) \\(a java.lang.Object\\)");
         String waited = lockId(blockedBlock, "\t- waiting to lock (<0x[0-9a-f]+>) \\(a java.lang.Object\\) owned by \"holmes-test-holder\"");
         assertThat(waited).isEqualTo(locked);
+    }
+
+    @Test
+    void headerCarriesTheNativeThreadId_thatTheKernelKnowsTheThreadBy() throws Exception {
+        assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "needs Linux /proc/thread-self");
+        AtomicLong kernelId = new AtomicLong(-1);
+        CountDownLatch latch = new CountDownLatch(1);
+        Thread t = start("holmes-test-nid", () -> {
+            try {
+                // "<pid>/task/<tid>": the id the kernel (and jstack's nid) gives this thread.
+                Path self = Files.readSymbolicLink(Path.of("/proc/thread-self"));
+                kernelId.set(Long.parseLong(self.getFileName().toString()));
+            } catch (IOException | NumberFormatException e) {
+                kernelId.set(-2);
+            }
+            parkedWorker(latch);
+        });
+        await().until(() -> kernelId.get() != -1 && t.getState() == Thread.State.WAITING);
+        assertThat(kernelId.get()).isPositive();
+
+        String dump = text(ThreadSnapshot.take(Instant.now()));
+
+        assertThat(block(dump, "holmes-test-nid"))
+                .startsWith("\"holmes-test-nid\" #" + t.getId() + " daemon")
+                .contains(" nid=0x" + Long.toHexString(kernelId.get()) + "\n");
+        latch.countDown();
+    }
+
+    @Test
+    void threadPrintHeadersOfBothJdkLayoutsAreRead() {
+        String jdk17 = "\"main\" #1 prio=5 os_prio=0 cpu=741.17ms elapsed=2.92s tid=0x00007f65b8018020 nid=0x5522 "
+                + "waiting on condition  [0x00007f65bcd1d000]\n";
+        String jdk25 = "\"a \"quoted\" #7 name\" #3 [22070] prio=5 os_prio=0 cpu=886.71ms elapsed=5.72s "
+                + "tid=0x00007f93c802aaa0 nid=22070 waiting on condition  [0x00007f93cdd1e000]\n";
+        String vmThread = "\"VM Thread\" os_prio=0 cpu=1.00ms elapsed=2.00s tid=0x00007f nid=0x10 runnable\n";
+
+        assertThat(NativeThreadIds.parse(jdk17 + jdk25 + vmThread)).containsOnly(
+                org.assertj.core.api.Assertions.entry(1L, 0x5522L), org.assertj.core.api.Assertions.entry(3L, 22070L));
     }
 
     @Test

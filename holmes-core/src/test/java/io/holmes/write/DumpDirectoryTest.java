@@ -62,7 +62,8 @@ class DumpDirectoryTest {
         DumpEvent event = DumpEvent.builder().id("e1").type(DumpType.THREAD).reason(Reason.DIFF)
                 .current(420).average(200).rule(Rule.thread(100, 100, 5000, 0, Duration.ofMinutes(1)))
                 .window(List.of(190, 210)).start(T0).end(T0.plusMillis(40)).host("h").pid(7).jvm("jvm \"x\"")
-                .files(pending.files()).addFile(pending.path("json")).detail("threads", "420").build();
+                .files(pending.files()).addFile(pending.path("json")).detail("threads", "420").detail("engine", "jfr")
+                .detail("samplingInterval", "10 ms").detail("offset", "-3").detail("padded", "007").build();
         dir.report(event);
 
         assertThat(names()).containsExactly("thread.20261121-170421.123.json", "thread.20261121-170421.123.txt");
@@ -81,7 +82,14 @@ class DumpDirectoryTest {
         assertThat(json.get("pid").asLong()).isEqualTo(7);
         assertThat(json.get("files").toString())
                 .isEqualTo("[\"thread.20261121-170421.123.txt\",\"thread.20261121-170421.123.json\"]");
-        assertThat(json.get("details").get("threads").asText()).isEqualTo("420");
+        JsonNode details = json.get("details");
+        assertThat(details.get("threads").isIntegralNumber()).as("an integer detail is a JSON number").isTrue();
+        assertThat(details.get("threads").asLong()).isEqualTo(420);
+        assertThat(details.get("offset").isIntegralNumber()).isTrue();
+        assertThat(details.get("offset").asLong()).isEqualTo(-3);
+        assertThat(details.get("engine").isTextual()).isTrue();
+        assertThat(details.get("samplingInterval").asText()).isEqualTo("10 ms");
+        assertThat(details.get("padded").isTextual()).as("007 is not how a number is written").isTrue();
     }
 
     @Test
