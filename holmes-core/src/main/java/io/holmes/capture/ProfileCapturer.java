@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * the raw {@code .jfr}, a gzipped pprof {@code .pb.gz} (CPU profiles in nanoseconds of CPU) and an HTML flame
  * graph {@code .html} whose title says what it shows, both made with async-profiler's converter; a MEM event also gets a class histogram {@code .histo.txt}, and an {@code .hprof}
  * when heap dumps were enabled. The event's details say which engine recorded it, at what interval, for how long
- * and how many samples it holds.
+ * and how many samples it holds. A MEM event also gets the sampled objects still reachable when the session
+ * ended, by allocation site: {@code .live.pb.gz} and {@code .live.html}.
  */
 public final class ProfileCapturer implements Capturer {
 
@@ -132,6 +133,7 @@ public final class ProfileCapturer implements Capturer {
                 capture.event().detail("sampleRate", Long.toString(1_000_000_000L / recorder.cpuPeriod().toNanos()));
             }
             if (allocation) {
+                writeLiveObjects(capture, jfr, title.replace("allocation profile", "live objects"), recorder);
                 writeHeapEvidence(capture);
             }
         }
@@ -139,6 +141,26 @@ public final class ProfileCapturer implements Capturer {
 
     private static String joined(List<Capture> captures, Function<Capture, String> part) {
         return captures.stream().map(part).collect(Collectors.joining("+"));
+    }
+
+    private static void writeLiveObjects(Capture capture, Path jfr, String title, Recorder recorder)
+            throws IOException {
+        LiveObjects live = LiveObjects.read(jfr);
+        String source = recorder.liveSource();
+        capture.files().write("live.pb.gz", out -> live.writePprof("Holmes live objects: sampled objects still "
+                + "reachable at the end of the capture, by allocation site (" + source + ")", out));
+        if (live.sites().isEmpty()) {
+            capture.files().write("live.html", out -> FlameGraphPage.empty(title,
+                    "no sampled object was still reachable at the end of the capture (" + source + ")", out));
+        } else {
+            capture.files().write("live.html", out -> live.writeFlameGraph(title, out));
+        }
+        capture.event()
+                .detail("liveObjects", source)
+                .detail("liveSamples", Long.toString(live.objects()));
+        if (live.sized()) {
+            capture.event().detail("liveSampledBytes", Long.toString(live.bytes()));
+        }
     }
 
     private void writeHeapEvidence(Capture capture) throws Exception {
@@ -193,6 +215,9 @@ public final class ProfileCapturer implements Capturer {
         /** Time between two CPU samples of a thread. */
         Duration cpuPeriod();
 
+        /** Where the live-object view comes from. */
+        String liveSource();
+
         /** Stops recording and leaves the JFR file in place. */
         void stop() throws IOException;
     }
@@ -222,6 +247,11 @@ public final class ProfileCapturer implements Capturer {
         @Override
         public Duration cpuPeriod() {
             return settings.cpuInterval();
+        }
+
+        @Override
+        public String liveSource() {
+            return "async-profiler live, " + LiveObjects.ASYNC_EVENT;
         }
 
         @Override
@@ -259,6 +289,11 @@ public final class ProfileCapturer implements Capturer {
         @Override
         public Duration cpuPeriod() {
             return session.period();
+        }
+
+        @Override
+        public String liveSource() {
+            return "jfr " + LiveObjects.JFR_EVENT + ", objects without sizes";
         }
 
         @Override

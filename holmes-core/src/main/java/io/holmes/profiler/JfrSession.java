@@ -72,6 +72,9 @@ public final class JfrSession implements AutoCloseable {
             for (String event : ALLOCATION_EVENTS) {
                 recording.enable(event).withStackTrace();
             }
+            // Sampled objects still alive when the recording stops, with the stack that allocated them; no path to
+            // a GC root (cutoff 0), which would walk the heap.
+            recording.enable("jdk.OldObjectSample").with("cutoff", "0 ns").withStackTrace();
         }
         try {
             recording.start();

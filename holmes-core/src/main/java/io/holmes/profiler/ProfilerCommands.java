@@ -28,7 +28,8 @@ public final class ProfilerCommands {
      *
      * @param cpuEvent         the CPU sampling engine ({@code cpu}, {@code itimer}, ...), or {@code null} for none
      * @param cpuIntervalNanos CPU time between two CPU samples; ignored without {@code cpuEvent}
-     * @param allocBytes       bytes allocated between two allocation samples; 0 for no allocation profiling
+     * @param allocBytes       bytes allocated between two allocation samples, with the sampled objects still live at
+     *                         the end kept by allocation site ({@code live}); 0 for no allocation profiling
      * @param jfr              the absolute path of the JFR file the session writes when it stops
      */
     public static String start(String cpuEvent, long cpuIntervalNanos, long allocBytes, Path jfr) {
@@ -57,7 +58,9 @@ public final class ProfilerCommands {
             command.append(",event=").append(cpuEvent).append(",interval=").append(cpuIntervalNanos);
         }
         if (allocBytes > 0) {
-            command.append(",alloc=").append(allocBytes);
+            // live: the session also remembers which sampled objects are still reachable when it stops, and writes
+            // them as profiler.LiveObject events; allocation events are written as before.
+            command.append(",alloc=").append(allocBytes).append(",live");
         }
         return command.append(",jfr,file=").append(file).toString();
     }

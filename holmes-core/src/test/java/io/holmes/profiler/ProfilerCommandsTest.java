@@ -18,13 +18,13 @@ class ProfilerCommandsTest {
 
     @Test
     void allocationOnlySession_namesNoEvent() {
-        assertThat(ProfilerCommands.start(null, 0, 524_288, JFR)).isEqualTo("start,alloc=524288,jfr,file=" + JFR);
+        assertThat(ProfilerCommands.start(null, 0, 524_288, JFR)).isEqualTo("start,alloc=524288,live,jfr,file=" + JFR);
     }
 
     @Test
     void sharedSession_samplesCpuAndAllocationsTogether() {
         assertThat(ProfilerCommands.start("itimer", 5_000_000, 1024, JFR))
-                .isEqualTo("start,event=itimer,interval=5000000,alloc=1024,jfr,file=" + JFR);
+                .isEqualTo("start,event=itimer,interval=5000000,alloc=1024,live,jfr,file=" + JFR);
     }
 
     @Test

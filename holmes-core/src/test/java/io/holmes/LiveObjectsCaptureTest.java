@@ -1,0 +1,144 @@
+package io.holmes;
+
+import static io.holmes.CpuCaptureTest.file;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holmes.testing.FlameGraphHtml;
+import io.holmes.testing.Pprof;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.RecordingState;
+import one.profiler.AsyncProfiler;
+import one.profiler.AsyncProfilerLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real memory during a MEM capture: one method allocates a structure and keeps it, another allocates garbage of
+ * the same size many times over. The live-object view must name the keeper, with the kept type, and not the
+ * garbage, which the allocation profile of the same capture does name.
+ */
+class LiveObjectsCaptureTest {
+
+    /** The kept type. */
+    static final class KeptOrderLine {
+        long a;
+        long b;
+        long c;
+        long d;
+        long e;
+        long f;
+    }
+
+    private static volatile Object sink;
+
+    @TempDir
+    Path tmp;
+
+    private final List<KeptOrderLine> kept = new ArrayList<>();
+
+    @AfterEach
+    void release() {
+        kept.clear();
+    }
+
+    /** Keeps about {@code bytes} of {@link KeptOrderLine}. */
+    private void retainInHolmesTest(long bytes) {
+        for (long i = 0; i < bytes / 64; i++) {
+            kept.add(new KeptOrderLine());
+        }
+    }
+
+    /** Allocates {@code bytes} of arrays that die at once. */
+    private static void discardInHolmesTest(long bytes) {
+        for (long i = 0; i < bytes / 1024; i++) {
+            sink = new byte[1000];
+        }
+        sink = null;
+    }
+
+    @Test
+    void asyncProfiler_liveViewHoldsTheKeptStructure_notTheGarbage() throws Exception {
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).samplingTime(Duration.ofSeconds(5)).build().start()) {
+            AsyncProfiler profiler = AsyncProfilerLoader.load();
+            CompletableFuture<DumpEvent> capture = holmes.dump(DumpType.MEM);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> !profiler.execute("status").contains("not active"));
+
+            DumpEvent event = scene(capture);
+
+            assertThat(event.details()).containsEntry("engine", "async-profiler/alloc")
+                    .containsEntry("liveObjects", "async-profiler live, profiler.LiveObject");
+            Pprof live = Pprof.read(file(event, ".live.pb.gz"));
+            assertThat(live.sampleTypes()).containsExactly("inuse_objects/count", "inuse_space/bytes");
+            assertThat(live.defaultSampleType()).isEqualTo("inuse_space");
+            // The kept objects, their class as the leaf frame under the method that allocated them.
+            List<Pprof.Sample> keeper = live.samples().stream()
+                    .filter(s -> s.stack().size() > 1 && s.stack().get(1).endsWith(".retainInHolmesTest")
+                            && s.stack().get(0).equals(KeptOrderLine.class.getName()))
+                    .toList();
+            // 32 MiB kept at one sample per 512 KiB allocated: dozens of samples of 64-byte objects.
+            long keptObjects = keeper.stream().mapToLong(s -> s.values().get(0)).sum();
+            assertThat(keptObjects).isGreaterThanOrEqualTo(10);
+            assertThat(keeper.stream().mapToLong(s -> s.values().get(1)).sum()).isGreaterThanOrEqualTo(keptObjects * 16);
+            assertThat(live.samples()).noneSatisfy(s -> assertThat(s.contains("discardInHolmesTest")).isTrue());
+            assertThat(Long.parseLong(event.details().get("liveSamples"))).isEqualTo(live.total(0));
+
+            // The garbage was sampled: the allocation profile of the same capture names it.
+            assertThat(Pprof.read(file(event, ".pb.gz")).samples())
+                    .anySatisfy(s -> assertThat(s.contains("discardInHolmesTest")).isTrue());
+            assertThat(FlameGraphHtml.frameNames(file(event, ".live.html")))
+                    .anyMatch(n -> n.endsWith("retainInHolmesTest")).noneMatch(n -> n.endsWith("discardInHolmesTest"));
+
+            JsonNode json = new ObjectMapper().readTree(file(event, ".json").toFile());
+            assertThat(json.get("details").get("liveObjects").asText()).startsWith("async-profiler live");
+            assertThat(json.get("files").toString()).contains(".live.pb.gz").contains(".live.html");
+        }
+    }
+
+    @Test
+    void jfrFallback_liveViewComesFromOldObjectSamples() throws Exception {
+        AsyncProfiler other = AsyncProfilerLoader.load();
+        other.execute("start,event=itimer,interval=100ms,jfr,file=" + tmp.resolve("other-agent.jfr"));
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp.resolve("holmes")).samplingTime(Duration.ofSeconds(5))
+                .build().start()) {
+            CompletableFuture<DumpEvent> capture = holmes.dump(DumpType.MEM);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> FlightRecorder.getFlightRecorder().getRecordings()
+                    .stream().anyMatch(r -> r.getName().equals("holmes") && r.getState() == RecordingState.RUNNING));
+
+            DumpEvent event = scene(capture);
+
+            assertThat(event.details()).containsEntry("engine", "jfr")
+                    .containsEntry("liveObjects", "jfr jdk.OldObjectSample, objects without sizes");
+            Pprof live = Pprof.read(file(event, ".live.pb.gz"));
+            assertThat(live.defaultSampleType()).isEqualTo("inuse_objects");
+            assertThat(live.samples()).anySatisfy(s -> {
+                assertThat(s.stack().get(1)).endsWith(".retainInHolmesTest");
+                assertThat(s.stack().get(0)).isEqualTo(KeptOrderLine.class.getName());
+            });
+            assertThat(live.samples()).noneSatisfy(s -> assertThat(s.contains("discardInHolmesTest")).isTrue());
+        } finally {
+            other.execute("stop");
+        }
+    }
+
+    /**
+     * Keeps 32 MiB, throws away 512 MiB, lets the collector reclaim the garbage (the test's own GC: Holmes forces
+     * none), and waits for the capture, which is still recording: its sampling time is far longer than this work.
+     */
+    private DumpEvent scene(CompletableFuture<DumpEvent> capture) throws Exception {
+        retainInHolmesTest(32L << 20);
+        discardInHolmesTest(512L << 20);
+        System.gc();
+        assertThat(capture).as("the scene finished before the capture did").isNotDone();
+        return capture.get(60, TimeUnit.SECONDS);
+    }
+}
