@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holmes.testing.FlameGraphHtml;
 import io.holmes.testing.Pprof;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,13 +20,15 @@ import jdk.jfr.RecordingState;
 import one.profiler.AsyncProfiler;
 import one.profiler.AsyncProfilerLoader;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real memory during a MEM capture: one method allocates a structure and keeps it, another allocates garbage of
  * the same size many times over. The live-object view must name the keeper, with the kept type, and not the
- * garbage, which the allocation profile of the same capture does name.
+ * garbage, which the allocation profile of the same capture does name; the growth report lists the kept type
+ * first.
  */
 class LiveObjectsCaptureTest {
 
@@ -45,6 +48,15 @@ class LiveObjectsCaptureTest {
     Path tmp;
 
     private final List<KeptOrderLine> kept = new ArrayList<>();
+
+    /**
+     * Starts from a collected heap: the growth report counts unreachable objects too (it forces no GC), so kept
+     * objects of an earlier test, released but not yet collected, would hide this test's growth.
+     */
+    @BeforeEach
+    void collect() {
+        System.gc();
+    }
 
     @AfterEach
     void release() {
@@ -97,6 +109,13 @@ class LiveObjectsCaptureTest {
                     .anySatisfy(s -> assertThat(s.contains("discardInHolmesTest")).isTrue());
             assertThat(FlameGraphHtml.frameNames(file(event, ".live.html")))
                     .anyMatch(n -> n.endsWith("retainInHolmesTest")).noneMatch(n -> n.endsWith("discardInHolmesTest"));
+
+            // What grew: the kept type gained the most bytes; the garbage, collected before the end, did not.
+            List<String> growth = Files.readAllLines(file(event, ".growth.txt"));
+            String first = growth.stream().filter(l -> l.matches("\\s*1: .*")).findFirst().orElseThrow();
+            assertThat(first).endsWith(" " + KeptOrderLine.class.getName());
+            long gained = Long.parseLong(first.trim().split("\\s+")[1].replace("+", ""));
+            assertThat(gained).isGreaterThanOrEqualTo(30L << 20);
 
             JsonNode json = new ObjectMapper().readTree(file(event, ".json").toFile());
             assertThat(json.get("details").get("liveObjects").asText()).startsWith("async-profiler live");

@@ -108,7 +108,7 @@ class MemCaptureTest {
                     .containsEntry("samplingInterval", "524288 bytes");
             assertThat(Long.parseLong(event.details().get("samples"))).isPositive();
             assertThat(event.files()).extracting(p -> p.getFileName().toString().replaceAll("^mem\\.[0-9.-]+\\.", ""))
-                    .containsExactly("jfr", "pb.gz", "html", "live.pb.gz", "live.html", "histo.txt", "json");
+                    .containsExactly("jfr", "pb.gz", "html", "live.pb.gz", "live.html", "histo.txt", "growth.txt", "json");
 
             Pprof pprof = Pprof.read(file(event, ".pb.gz"));
             assertThat(pprof.samples()).anySatisfy(s -> assertThat(s.contains("allocateInHolmesTest")).isTrue());

@@ -18,10 +18,15 @@ final class ClassHistogram {
 
     /** The histogram's header, its first {@code rows} classes and its total line. */
     static String take(int rows) throws Exception {
+        return top(takeAll(), rows);
+    }
+
+    /** The whole histogram, every class. */
+    static String takeAll() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         Object answer = server.invoke(new ObjectName(DIAGNOSTIC_COMMAND), "gcClassHistogram",
                 new Object[] {new String[] {"-all"}}, new String[] {String[].class.getName()});
-        return top(String.valueOf(answer), rows);
+        return String.valueOf(answer);
     }
 
     /** Keeps the header lines, the first {@code rows} numbered rows and the {@code Total} line. */

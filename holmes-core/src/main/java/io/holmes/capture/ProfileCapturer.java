@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * graph {@code .html} whose title says what it shows, both made with async-profiler's converter; a MEM event also gets a class histogram {@code .histo.txt}, and an {@code .hprof}
  * when heap dumps were enabled. The event's details say which engine recorded it, at what interval, for how long
  * and how many samples it holds. A MEM event also gets the sampled objects still reachable when the session
- * ended, by allocation site: {@code .live.pb.gz} and {@code .live.html}.
+ * ended, by allocation site: {@code .live.pb.gz} and {@code .live.html}; and the classes that gained the most
+ * bytes between a class histogram taken before the session and one taken after it, {@code .growth.txt}.
  */
 public final class ProfileCapturer implements Capturer {
 
@@ -76,6 +77,9 @@ public final class ProfileCapturer implements Capturer {
         Capture lead = captures.get(0);
         Path raw = lead.files().scratch("jfr");
 
+        // The first of the two histograms the growth report compares; the second is taken when the session ends.
+        String histogramBefore = mem ? histogramOrNull() : null;
+        long histogramBeforeNanos = System.nanoTime();
         Recorder recorder = start(cpu, mem, raw);
         Instant recordingStart = Instant.now();
         long began = System.nanoTime();
@@ -134,7 +138,7 @@ public final class ProfileCapturer implements Capturer {
             }
             if (allocation) {
                 writeLiveObjects(capture, jfr, title.replace("allocation profile", "live objects"), recorder);
-                writeHeapEvidence(capture);
+                writeHeapEvidence(capture, histogramBefore, histogramBeforeNanos);
             }
         }
     }
@@ -163,10 +167,29 @@ public final class ProfileCapturer implements Capturer {
         }
     }
 
-    private void writeHeapEvidence(Capture capture) throws Exception {
-        String histogram = ClassHistogram.take(HISTOGRAM_ROWS);
+    private String histogramOrNull() {
+        try {
+            String histogram = ClassHistogram.takeAll();
+            warnings.clear("histogram");
+            return histogram;
+        } catch (Exception e) {
+            warnings.warn("histogram", "Holmes could not take a class histogram; MEM captures go without {}: {}",
+                    "growth.txt", e.toString());
+            return null;
+        }
+    }
+
+    private void writeHeapEvidence(Capture capture, String histogramBefore, long beforeNanos) throws Exception {
+        String after = ClassHistogram.takeAll();
+        long between = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beforeNanos);
+        String histogram = ClassHistogram.top(after, HISTOGRAM_ROWS);
         capture.files().write("histo.txt", out -> out.write(histogram.getBytes(StandardCharsets.UTF_8)));
         capture.event().detail("histogram", "top " + HISTOGRAM_ROWS + " classes by bytes, reachable or not");
+        if (histogramBefore != null) {
+            String growth = ClassGrowth.report(histogramBefore, after, between, HISTOGRAM_ROWS);
+            capture.files().write("growth.txt", out -> out.write(growth.getBytes(StandardCharsets.UTF_8)));
+            capture.event().detail("growthMillis", Long.toString(between));
+        }
         if (settings.heapDump()) {
             // A heap dump is about as large as the used heap; it is skipped rather than allowed to fill the disk.
             long estimate = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
