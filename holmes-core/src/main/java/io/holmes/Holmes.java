@@ -73,8 +73,11 @@ public final class Holmes implements AutoCloseable {
     /** CPU sampling interval of a CPU capture unless {@link Builder#cpuSamplingInterval(Duration)} says otherwise. */
     public static final Duration DEFAULT_CPU_SAMPLING_INTERVAL = Duration.ofMillis(10);
 
-    /** Bytes between allocation samples unless {@link Builder#allocSamplingInterval(long)} says otherwise. */
-    public static final long DEFAULT_ALLOC_SAMPLING_INTERVAL = 512 * 1024;
+    /**
+     * Bytes between allocation samples unless {@link Builder#allocSamplingInterval(long)} says otherwise: 0, which
+     * has each MEM capture choose the interval from the allocation rate measured just before it.
+     */
+    public static final long DEFAULT_ALLOC_SAMPLING_INTERVAL = 0;
 
     /** Events that may wait for reporters unless {@link Builder#reporterQueueCapacity(int)} says otherwise. */
     public static final int DEFAULT_REPORTER_QUEUE_CAPACITY = 64;
@@ -137,7 +140,8 @@ public final class Holmes implements AutoCloseable {
         this.memoryLimit = memoryLimit;
         this.collectInterval = b.collectInterval;
         this.samplingTime = b.samplingTime;
-        this.profiling = new ProfileCapturer.Settings(b.samplingTime, b.cpuSamplingInterval, b.allocSamplingInterval,
+        this.profiling = new ProfileCapturer.Settings(b.samplingTime, b.cpuSamplingInterval,
+                b.allocSamplingInterval,
                 b.heapDump);
         this.reporters = List.copyOf(b.reporters);
         this.reporterQueueCapacity = b.reporterQueueCapacity;
@@ -690,8 +694,11 @@ public final class Holmes implements AutoCloseable {
         }
 
         /**
-         * Bytes allocated between two allocation samples during a MEM capture with async-profiler; default 512 KiB,
-         * 1 KiB to 1 GiB. (The JDK Flight Recorder fallback samples at most 1000 allocations a second instead.)
+         * Bytes allocated between two allocation samples during a MEM capture with async-profiler: 1 KiB to 1 GiB for
+         * a fixed interval, or 0 (the default) to have each MEM capture choose it from the allocation rate measured
+         * just before it (at least 100 ms): the rate divided by 200 samples a second, at least 512 KiB, so that the
+         * capture's cost stays bounded however fast the application allocates. (The JDK Flight Recorder fallback
+         * samples at most 1000 allocations a second.)
          */
         public Builder allocSamplingInterval(long bytes) {
             this.allocSamplingInterval = bytes;
@@ -861,9 +868,10 @@ public final class Holmes implements AutoCloseable {
                     || cpuSamplingInterval.compareTo(Duration.ofSeconds(1)) > 0) {
                 problems.add("cpuSamplingInterval must be between 1ms and 1s, but was " + cpuSamplingInterval);
             }
-            if (allocSamplingInterval < 1024 || allocSamplingInterval > 1024L * 1024 * 1024) {
-                problems.add("allocSamplingInterval must be between 1024 and 1073741824 bytes, but was "
-                        + allocSamplingInterval);
+            if (allocSamplingInterval != 0
+                    && (allocSamplingInterval < 1024 || allocSamplingInterval > 1024L * 1024 * 1024)) {
+                problems.add("allocSamplingInterval must be 0 (chosen from the allocation rate) or between 1024 and "
+                        + "1073741824 bytes, but was " + allocSamplingInterval);
             }
             Map<DumpType, Rule> rules = new EnumMap<>(DumpType.class);
             for (DumpType type : DumpType.values()) {
@@ -958,7 +966,7 @@ public final class Holmes implements AutoCloseable {
                     .append(", dumpPath=").append(dumpPath)
                     .append(", samplingTime=").append(samplingTime)
                     .append(", cpuSamplingInterval=").append(cpuSamplingInterval)
-                    .append(", allocSamplingInterval=").append(allocSamplingInterval)
+                    .append(", allocSamplingInterval=").append(allocSamplingInterval == 0 ? "auto" : allocSamplingInterval)
                     .append(", heapDump=").append(heapDump)
                     .append(", lookBack=").append(lookBack);
             for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {

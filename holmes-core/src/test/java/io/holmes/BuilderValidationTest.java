@@ -92,7 +92,7 @@ class BuilderValidationTest {
                 .hasMessageContaining("reporterQueueCapacity must be between 1 and 100000, but was 0")
                 .hasMessageContaining("closeTimeout must be above 0 and at most 5m, but was PT0S")
                 .hasMessageContaining("cpuSamplingInterval must be between 1ms and 1s, but was PT2S")
-                .hasMessageContaining("allocSamplingInterval must be between 1024 and 1073741824 bytes, but was 1000");
+                .hasMessageContaining("allocSamplingInterval must be 0 (chosen from the allocation rate) or between 1024 and 1073741824 bytes, but was 1000");
     }
 
     @Test

@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  * harness against itself);
  * {@code look-back} (the look-back recording alone, running through the "on" block, its start-up excluded);
  * {@code capture-cpu}, {@code capture-cpu-alloc} (a capture running through the whole "on" block, Holmes
- * idle at 100 ms in both); {@code pyroscope-agent} (the official agent, default continuous settings, started and
+ * idle at 100 ms in both; the allocation interval chosen from the allocation rate), {@code capture-cpu-alloc-512k},
+ * {@code capture-cpu-alloc-2m} (the same with a fixed interval); {@code -Dworkload.hashRounds=N} lowers the
+ * workload's allocation rate, which the harness prints; {@code pyroscope-agent} (the official agent, default continuous settings, started and
  * stopped in-process, uploading to a server that refuses connections).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.holmes.benchmarks.PairedOverhead <mode> [pairs]
@@ -74,17 +76,19 @@ public final class PairedOverhead {
         for (int i = 0; i < cores; i++) {
             Thread worker = new Thread(() -> {
                 while (true) {
-                    blackhole += Workload.serialiseAndHash();
+                    blackhole += Workload.unit();
                     ops.increment();
                 }
             }, "workload-" + i);
             worker.setDaemon(true);
             worker.start();
+            WORKLOAD_THREADS.add(worker.getId());
         }
         Switch profiler = switchFor(mode, block);
         Thread.sleep(10_000); // JIT warm-up of the workload
         List<Double> ratios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
+        List<Double> offAllocRates = new ArrayList<>();
         for (int p = 0; p < pairs; p++) {
             double[] off;
             double[] on;
@@ -101,10 +105,14 @@ public final class PairedOverhead {
             }
             ratios.add(on[0] / off[0]);
             cpuRatios.add(on[1] / off[1]);
+            offAllocRates.add(off[2]);
         }
         profiler.close();
         double[] throughput = meanAndCi(ratios);
         double[] cpu = meanAndCi(cpuRatios);
+        double[] alloc = meanAndCi(offAllocRates);
+        System.out.printf("%s: workload allocation rate while off = %.0f ± %.0f MB/s (workload.hashRounds=%d)%n", mode,
+                alloc[0] / 1e6, alloc[1] / 1e6, Workload.HASH_ROUNDS);
         System.out.printf("%s: %d pairs of %d s blocks on %d threads; throughput on/off = %.4f ± %.4f (95%% CI);"
                         + " process CPU per op on/off = %.4f ± %.4f%n", mode, ratios.size(), block.toSeconds(), cores,
                 throughput[0], throughput[1], cpu[0], cpu[1]);
@@ -123,7 +131,7 @@ public final class PairedOverhead {
     }
 
     /**
-     * One block: ops per second, and process CPU time per op. CPU per op is the steadier of the two on a shared
+     * One block: ops per second, process CPU time per op, and bytes per second allocated by the workload threads. CPU per op is the steadier of the two on a shared
      * machine: a neighbour that steals the CPU lowers throughput but not the CPU the work itself takes.
      */
     private double[] measure(Block block) throws Exception {
@@ -131,11 +139,26 @@ public final class PairedOverhead {
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long before = ops.sum();
         long cpuBefore = os.getProcessCpuTime();
+        long allocatedBefore = workloadAllocatedBytes();
         long started = System.nanoTime();
         block.run();
         long nanos = System.nanoTime() - started;
         long done = ops.sum() - before;
-        return new double[] {done * 1e9 / nanos, (os.getProcessCpuTime() - cpuBefore) / (double) done};
+        return new double[] {done * 1e9 / nanos, (os.getProcessCpuTime() - cpuBefore) / (double) done,
+                (workloadAllocatedBytes() - allocatedBefore) * 1e9 / nanos};
+    }
+
+    private static final List<Long> WORKLOAD_THREADS = new ArrayList<>();
+
+    /** Bytes allocated so far by the workload threads, as the JVM counts them per thread. */
+    private static long workloadAllocatedBytes() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long id : WORKLOAD_THREADS) {
+            total += Math.max(0, threads.getThreadAllocatedBytes(id));
+        }
+        return total;
     }
 
     private static double[] meanAndCi(List<Double> values) {
@@ -225,27 +248,39 @@ public final class PairedOverhead {
             }
             case "capture-cpu":
             case "capture-cpu-alloc":
+            case "capture-cpu-alloc-512k":
             case "capture-cpu-alloc-2m": {
                 Holmes.Builder builder = idleBuilder(Duration.ofMillis(100), block);
                 if (mode.endsWith("-2m")) {
                     builder.allocSamplingInterval(2 * 1024 * 1024);
+                } else if (mode.endsWith("-512k")) {
+                    builder.allocSamplingInterval(512 * 1024);
                 }
                 Holmes holmes = builder.build().start();
+                List<String> intervals = new ArrayList<>();
                 DumpType[] types = mode.equals("capture-cpu") ? new DumpType[] {DumpType.CPU}
                         : new DumpType[] {DumpType.CPU, DumpType.MEM};
                 return new Switch() {
                     @Override
                     public long on(Duration b) throws Exception {
                         for (CompletableFuture<DumpEvent> f : BenchmarkAccess.captureTogether(holmes, types)) {
-                            f.get(2, TimeUnit.MINUTES);
+                            DumpEvent event = f.get(2, TimeUnit.MINUTES);
+                            if (event.type() == DumpType.MEM) {
+                                intervals.add(event.details().get("samplingInterval") + " ("
+                                        + event.details().get("samples") + " samples)");
+                            }
                         }
                         return b.toNanos();
                     }
 
                     @Override
                     public void close() {
+                        if (!intervals.isEmpty()) {
+                            System.out.printf("%s: allocation sampling per MEM capture: %s%n", mode, intervals);
+                        }
                         holmes.close();
                     }
+
                 };
             }
             case "pyroscope-agent": {

@@ -34,6 +34,29 @@ final class Workload {
         return buffer.array();
     }
 
+    /** Rounds of allocation-free hashing after each unit: 0 (default) allocates at full speed, more slows it. */
+    static final int HASH_ROUNDS = Integer.getInteger("workload.hashRounds", 0);
+
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+
+    /**
+     * One unit of work, followed by {@link #HASH_ROUNDS} rounds of hashing a preallocated buffer, which take CPU and
+     * allocate nothing: the knob that sets the allocation rate.
+     */
+    static long unit() {
+        long hash = serialiseAndHash();
+        if (HASH_ROUNDS > 0) {
+            byte[] scratch = SCRATCH.get();
+            CRC32C crc = new CRC32C();
+            for (int i = 0; i < HASH_ROUNDS; i++) {
+                scratch[i & 4095] = (byte) hash;
+                crc.update(scratch);
+                hash = hash * 31 + crc.getValue();
+            }
+        }
+        return hash;
+    }
+
     /** One unit of work; the returned hash keeps the JIT from discarding it. */
     static long serialiseAndHash() {
         long hash = 0;

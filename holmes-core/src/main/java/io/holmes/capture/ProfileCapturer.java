@@ -47,6 +47,9 @@ public final class ProfileCapturer implements Capturer {
     /** Event detail: the reasons of those captures, in the same order, joined by {@code +}. */
     public static final String RECORDING_REASONS = "recordingReasons";
 
+    /** How long the allocation rate is measured before a MEM capture that chooses its own sampling interval. */
+    static final long RATE_WINDOW_MILLIS = 100;
+
     /** Classes listed in a histogram. */
     static final int HISTOGRAM_ROWS = 100;
 
@@ -59,7 +62,8 @@ public final class ProfileCapturer implements Capturer {
      *
      * @param samplingTime how long a session records
      * @param cpuInterval  CPU time between two CPU samples of a thread
-     * @param allocBytes   bytes allocated between two allocation samples (async-profiler)
+     * @param allocBytes   bytes allocated between two allocation samples (async-profiler); 0 to choose it at each
+     *                     capture from the allocation rate just before it (see {@link AllocationRate})
      * @param heapDump     whether MEM captures also write an {@code .hprof}
      */
     public record Settings(Duration samplingTime, Duration cpuInterval, long allocBytes, boolean heapDump) {
@@ -80,7 +84,16 @@ public final class ProfileCapturer implements Capturer {
         // The first of the two histograms the growth report compares; the second is taken when the session ends.
         String histogramBefore = mem ? histogramOrNull() : null;
         long histogramBeforeNanos = System.nanoTime();
-        Recorder recorder = start(cpu, mem, raw);
+        long allocRate = -1;
+        long allocBytes = 0;
+        if (mem) {
+            allocBytes = settings.allocBytes();
+            if (allocBytes == 0) {
+                allocRate = AllocationRate.measure(RATE_WINDOW_MILLIS);
+                allocBytes = AllocationRate.interval(allocRate);
+            }
+        }
+        Recorder recorder = start(cpu, mem, raw, allocBytes);
         Instant recordingStart = Instant.now();
         long began = System.nanoTime();
         try {
@@ -137,6 +150,13 @@ public final class ProfileCapturer implements Capturer {
                 capture.event().detail("sampleRate", Long.toString(1_000_000_000L / recorder.cpuPeriod().toNanos()));
             }
             if (allocation) {
+                if (settings.allocBytes() == 0) {
+                    capture.event().detail("allocationRate", Long.toString(allocRate))
+                            .detail("samplingIntervalChoice", "at most " + AllocationRate.TARGET_SAMPLES_PER_SECOND
+                                    + " samples/s at the allocation rate (bytes/s) measured before the capture");
+                } else {
+                    capture.event().detail("samplingIntervalChoice", "allocSamplingInterval");
+                }
                 writeLiveObjects(capture, jfr, title.replace("allocation profile", "live objects"), recorder);
                 writeHeapEvidence(capture, histogramBefore, histogramBeforeNanos);
             }
@@ -206,8 +226,7 @@ public final class ProfileCapturer implements Capturer {
         }
     }
 
-    private Recorder start(boolean cpu, boolean mem, Path raw) throws ProfilerUnavailableException {
-        long allocBytes = mem ? settings.allocBytes() : 0;
+    private Recorder start(boolean cpu, boolean mem, Path raw, long allocBytes) throws ProfilerUnavailableException {
         try {
             AsyncProfilerOwner.Session session =
                     profiler.start(cpu, settings.cpuInterval().toNanos(), allocBytes, raw);

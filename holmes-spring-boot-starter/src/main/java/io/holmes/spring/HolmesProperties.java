@@ -54,7 +54,10 @@ public class HolmesProperties implements Validator {
     /** CPU time between two CPU samples of a thread during a CPU capture, 1ms to 1s. */
     private Duration cpuSamplingInterval;
 
-    /** Bytes allocated between two allocation samples during a MEM capture, 1KB to 1GB. */
+    /**
+     * Bytes allocated between two allocation samples during a MEM capture: 1KB to 1GB, or 0 to have each capture
+     * choose it from the allocation rate (at most 200 samples a second, at least 512KB).
+     */
     private DataSize allocSamplingInterval;
 
     /** Whether MEM captures also write an .hprof heap dump (pauses the JVM, holds secrets). */
