@@ -10,9 +10,13 @@ import java.lang.management.ThreadInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a {@link ThreadSnapshot} in the layout of {@code jstack}, which tools and people already read:
@@ -42,7 +46,55 @@ public final class ThreadDumpText {
         if (snapshot.deadlocked().length > 0) {
             writeDeadlocks(out, snapshot);
         }
+        if (!snapshot.virtualThreads().isEmpty()) {
+            writeVirtualThreads(out, snapshot.virtualThreads());
+        }
         out.flush();
+    }
+
+    /** Virtual threads grouped by stack, the largest group first: the count, states, ids, carriers, pinning. */
+    private static void writeVirtualThreads(Writer out, List<VirtualThreads.Entry> threads) throws IOException {
+        Map<List<String>, List<VirtualThreads.Entry>> groups = new LinkedHashMap<>();
+        for (VirtualThreads.Entry t : threads) {
+            groups.computeIfAbsent(t.frames(), k -> new ArrayList<>()).add(t);
+        }
+        List<List<VirtualThreads.Entry>> sorted = new ArrayList<>(groups.values());
+        sorted.sort((a, b) -> Integer.compare(b.size(), a.size()));
+        out.write("Virtual threads: " + threads.size() + " in " + sorted.size()
+                + " groups by stack (from the JVM's JSON thread dump)\n\n");
+        for (List<VirtualThreads.Entry> group : sorted) {
+            Map<String, Integer> states = new TreeMap<>();
+            StringBuilder ids = new StringBuilder();
+            StringBuilder carriers = new StringBuilder();
+            int pinned = 0;
+            for (VirtualThreads.Entry t : group) {
+                states.merge(t.state() == null ? "state not reported" : t.state(), 1, Integer::sum);
+                if (ids.length() < 200) {
+                    ids.append(ids.length() == 0 ? "" : ", ").append('#').append(t.id());
+                }
+                if (t.carrier() >= 0) {
+                    carriers.append(carriers.length() == 0 ? "" : ", ").append('#').append(t.id()).append(" on #")
+                            .append(t.carrier());
+                }
+                if (t.pinned()) {
+                    pinned++;
+                }
+            }
+            StringBuilder block = new StringBuilder(256);
+            block.append(group.size()).append(group.size() == 1 ? " virtual thread" : " virtual threads");
+            states.forEach((state, n) -> block.append(' ').append(state).append('=').append(n));
+            block.append('\n').append("   ids: ").append(ids).append(group.size() > 1 && ids.length() >= 200 ? ", ..." : "")
+                    .append('\n');
+            block.append("   mounted: ").append(carriers.length() == 0 ? "none" : carriers).append('\n');
+            if (pinned > 0) {
+                block.append("   pinned (mounted while not running): ").append(pinned).append('\n');
+            }
+            for (String frame : group.get(0).frames()) {
+                block.append("\tat ").append(frame).append('\n');
+            }
+            block.append('\n');
+            out.write(block.toString());
+        }
     }
 
     private static String summary(ThreadSnapshot snapshot) {

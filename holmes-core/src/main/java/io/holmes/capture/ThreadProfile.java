@@ -98,6 +98,31 @@ public final class ThreadProfile {
                     .field(LABEL_STR, string(t.getThreadState().name())));
             profile.field(PROFILE_SAMPLE, sample);
         }
+        int virtualKey = string("virtual");
+        int carrierKey = string("carrier_id");
+        for (VirtualThreads.Entry t : snapshot.virtualThreads()) {
+            Proto sample = new Proto(256);
+            if (t.frames().isEmpty()) {
+                sample.field(SAMPLE_LOCATION_ID, location(NO_JAVA_FRAMES, "", 0));
+            }
+            for (String raw : t.frames()) { // innermost first, as pprof expects
+                VirtualThreads.Frame frame = VirtualThreads.Frame.parse(raw);
+                sample.field(SAMPLE_LOCATION_ID, location(frame.function(), frame.file(), frame.line()));
+            }
+            sample.field(SAMPLE_VALUE, 1L);
+            sample.field(SAMPLE_VALUE, 0L);
+            sample.field(SAMPLE_LABEL, new Proto(16).field(LABEL_KEY, threadKey)
+                    .field(LABEL_STR, string(t.name().isEmpty() ? "virtual #" + t.id() : t.name())));
+            sample.field(SAMPLE_LABEL, new Proto(16).field(LABEL_KEY, threadIdKey).field(LABEL_NUM, t.id()));
+            if (t.state() != null) {
+                sample.field(SAMPLE_LABEL, new Proto(16).field(LABEL_KEY, stateKey).field(LABEL_STR, string(t.state())));
+            }
+            sample.field(SAMPLE_LABEL, new Proto(16).field(LABEL_KEY, virtualKey).field(LABEL_STR, string("true")));
+            if (t.carrier() >= 0) {
+                sample.field(SAMPLE_LABEL, new Proto(16).field(LABEL_KEY, carrierKey).field(LABEL_NUM, t.carrier()));
+            }
+            profile.field(PROFILE_SAMPLE, sample);
+        }
         for (Proto location : locations) {
             profile.field(PROFILE_LOCATION, location);
         }
@@ -108,7 +133,8 @@ public final class ThreadProfile {
         profile.field(PROFILE_DURATION_NANOS, 0L);
         profile.field(PROFILE_PERIOD_TYPE, valueType("threads", "count"));
         profile.field(PROFILE_PERIOD, 1L);
-        profile.field(PROFILE_COMMENT, string("Holmes thread dump: one sample per live thread"));
+        profile.field(PROFILE_COMMENT, string("Holmes thread dump: one sample per live thread, virtual threads "
+                + "labelled virtual=true"));
         profile.field(PROFILE_DEFAULT_SAMPLE_TYPE, (long) string("threads"));
         for (String s : stringTable) {
             profile.field(PROFILE_STRING_TABLE, s);
