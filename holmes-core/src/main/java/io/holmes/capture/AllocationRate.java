@@ -35,34 +35,68 @@ final class AllocationRate {
      * allocations per thread.
      */
     static long measure(long windowMillis) throws InterruptedException {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        if (!(mx instanceof com.sun.management.ThreadMXBean counts) || !counts.isThreadAllocatedMemorySupported()
-                || !counts.isThreadAllocatedMemoryEnabled()) {
-            return -1;
-        }
-        Method total = totalMethod();
-        long started = System.nanoTime();
-        if (total != null) {
-            try {
-                long before = (long) total.invoke(counts);
-                if (before >= 0) {
-                    Thread.sleep(windowMillis);
-                    long after = (long) total.invoke(counts);
-                    return perSecond(after - before, System.nanoTime() - started);
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // Fall through to the per-thread sum.
-            }
-            started = System.nanoTime();
-        }
-        Map<Long, Long> before = perThread(counts);
+        Meter meter = Meter.start();
         Thread.sleep(windowMillis);
-        Map<Long, Long> after = perThread(counts);
-        long allocated = 0;
-        for (Map.Entry<Long, Long> e : after.entrySet()) {
-            allocated += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        return meter.bytesPerSecond();
+    }
+
+    /** Allocation counted from {@link #start()} on. */
+    static final class Meter {
+        private final com.sun.management.ThreadMXBean counts;
+        private final Method total;
+        private final long totalBefore;
+        private final Map<Long, Long> perThreadBefore;
+        private final long started;
+
+        private Meter(com.sun.management.ThreadMXBean counts, Method total, long totalBefore,
+                      Map<Long, Long> perThreadBefore) {
+            this.counts = counts;
+            this.total = total;
+            this.totalBefore = totalBefore;
+            this.perThreadBefore = perThreadBefore;
+            this.started = System.nanoTime();
         }
-        return perSecond(allocated, System.nanoTime() - started);
+
+        /** Starts counting; a meter of a JVM that does not count allocations reports -1. */
+        static Meter start() {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            if (!(mx instanceof com.sun.management.ThreadMXBean counts) || !counts.isThreadAllocatedMemorySupported()
+                    || !counts.isThreadAllocatedMemoryEnabled()) {
+                return new Meter(null, null, -1, null);
+            }
+            Method total = totalMethod();
+            if (total != null) {
+                try {
+                    long before = (long) total.invoke(counts);
+                    if (before >= 0) {
+                        return new Meter(counts, total, before, null);
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // Fall back to the per-thread sum.
+                }
+            }
+            return new Meter(counts, null, -1, perThread(counts));
+        }
+
+        /** Bytes per second since {@link #start()}, or -1 when unknown. */
+        long bytesPerSecond() {
+            long nanos = System.nanoTime() - started;
+            if (counts == null) {
+                return -1;
+            }
+            if (total != null) {
+                try {
+                    return perSecond((long) total.invoke(counts) - totalBefore, nanos);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return -1;
+                }
+            }
+            long allocated = 0;
+            for (Map.Entry<Long, Long> e : perThread(counts).entrySet()) {
+                allocated += e.getValue() - perThreadBefore.getOrDefault(e.getKey(), 0L);
+            }
+            return perSecond(allocated, nanos);
+        }
     }
 
     /**

@@ -47,8 +47,11 @@ public final class ProfileCapturer implements Capturer {
     /** Event detail: the reasons of those captures, in the same order, joined by {@code +}. */
     public static final String RECORDING_REASONS = "recordingReasons";
 
-    /** How long the allocation rate is measured before a MEM capture that chooses its own sampling interval. */
+    /** How long, at least, the allocation rate is measured before a MEM capture. */
     static final long RATE_WINDOW_MILLIS = 100;
+
+    /** How long a MEM capture waits, at most, for a young collection before each class histogram. */
+    static final long HISTOGRAM_WAIT_MILLIS = 300;
 
     /** Classes listed in a histogram. */
     static final int HISTOGRAM_ROWS = 100;
@@ -81,17 +84,20 @@ public final class ProfileCapturer implements Capturer {
         Capture lead = captures.get(0);
         Path raw = lead.files().scratch("jfr");
 
-        // The first of the two histograms the growth report compares; the second is taken when the session ends.
-        String histogramBefore = mem ? histogramOrNull() : null;
-        long histogramBeforeNanos = System.nanoTime();
         long allocRate = -1;
         long allocBytes = 0;
+        String histogramBefore = null;
+        long histogramBeforeNanos = 0;
         if (mem) {
-            allocBytes = settings.allocBytes();
-            if (allocBytes == 0) {
-                allocRate = AllocationRate.measure(RATE_WINDOW_MILLIS);
-                allocBytes = AllocationRate.interval(allocRate);
-            }
+            // The allocation rate is measured, and the first of the two histograms the growth report compares is
+            // taken, right after a young collection when one comes within HISTOGRAM_WAIT_MILLIS: the heap walk is
+            // shortest then and counts fewest dead objects. The second is taken the same way after the session.
+            AllocationRate.Meter meter = AllocationRate.Meter.start();
+            GcCounter.awaitNext(GcCounter.count(), RATE_WINDOW_MILLIS, HISTOGRAM_WAIT_MILLIS);
+            allocRate = meter.bytesPerSecond();
+            allocBytes = settings.allocBytes() == 0 ? AllocationRate.interval(allocRate) : settings.allocBytes();
+            histogramBefore = histogramOrNull();
+            histogramBeforeNanos = System.nanoTime();
         }
         Recorder recorder = start(cpu, mem, raw, allocBytes);
         Instant recordingStart = Instant.now();
@@ -200,6 +206,7 @@ public final class ProfileCapturer implements Capturer {
     }
 
     private void writeHeapEvidence(Capture capture, String histogramBefore, long beforeNanos) throws Exception {
+        GcCounter.awaitNext(GcCounter.count(), 0, HISTOGRAM_WAIT_MILLIS);
         String after = ClassHistogram.takeAll();
         long between = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beforeNanos);
         String histogram = ClassHistogram.top(after, HISTOGRAM_ROWS);

@@ -5,6 +5,7 @@ import io.holmes.internal.OnceLogger;
 import io.holmes.write.PendingEvent;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * THREAD captures: one snapshot of every live thread, written as a jstack-style text dump
- * ({@code thread.<stamp>.txt}) and as a gzipped pprof profile ({@code thread.<stamp>.pb.gz}). On JDK 21 and
+ * ({@code thread.<stamp>.txt}) and as a gzipped pprof profile ({@code thread.<stamp>.pb.gz}); above
+ * {@link #LOCK_DETAILS_UP_TO} live threads without lock details, which cost most of the pause. On JDK 21 and
  * later the virtual threads, from the JVM's JSON thread dump, are added: grouped by stack in the text, one sample
  * each in the profile.
  */
@@ -25,15 +27,31 @@ public final class ThreadDumpCapturer implements Capturer {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadDumpCapturer.class);
 
     private final Clock clock;
+    private final int lockDetailsUpTo;
     private final OnceLogger warnings = new OnceLogger(LOG);
 
     public ThreadDumpCapturer(Clock clock) {
-        this.clock = clock;
+        this(clock, LOCK_DETAILS_UP_TO);
     }
+
+    /** For tests: a capturer with its own thread count above which lock details are left out. */
+    ThreadDumpCapturer(Clock clock, int lockDetailsUpTo) {
+        this.clock = clock;
+        this.lockDetailsUpTo = lockDetailsUpTo;
+    }
+
+    /**
+     * Live platform threads up to which a capture asks for lock details (held monitors and synchronizers, a deadlock
+     * search, native thread ids). Above it the capture takes stacks and states only, and says so in the event:
+     * measured on a 2-core machine, the full dump of 5,000 threads stopped the application for TODO ms, the
+     * cheaper one for TODO ms (benchmarks/README.md, "Thread-dump pause").
+     */
+    public static final int LOCK_DETAILS_UP_TO = 2_000;
 
     @Override
     public void capture(List<Capture> captures) throws IOException {
-        ThreadSnapshot snapshot = ThreadSnapshot.take(clock.instant());
+        int live = ManagementFactory.getThreadMXBean().getThreadCount();
+        ThreadSnapshot snapshot = ThreadSnapshot.take(clock.instant(), live <= lockDetailsUpTo);
         String virtualProblem = null;
         if (VirtualThreads.supported()) {
             try {
@@ -50,16 +68,21 @@ public final class ThreadDumpCapturer implements Capturer {
         }
         byte[] profile = ThreadProfile.encode(snapshot);
         for (Capture capture : captures) {
-            write(snapshot, profile, capture.files(), capture.event(), virtualProblem);
+            write(snapshot, profile, capture.files(), capture.event(), virtualProblem, lockDetailsUpTo);
         }
     }
 
     private static void write(ThreadSnapshot snapshot, byte[] profile, PendingEvent files, DumpEvent.Builder event,
-                              String virtualProblem) throws IOException {
+                              String virtualProblem, int lockDetailsUpTo) throws IOException {
         files.write("txt", out -> ThreadDumpText.write(snapshot, out));
         files.write("pb.gz", out -> gzip(profile, out));
         event.detail("threads", Integer.toString(snapshot.threads().size()));
-        event.detail("deadlockedThreads", Integer.toString(snapshot.deadlocked().length));
+        if (snapshot.lockDetails()) {
+            event.detail("deadlockedThreads", Integer.toString(snapshot.deadlocked().length));
+        } else {
+            event.detail("lockDetails", "left out above " + lockDetailsUpTo + " live threads: no held monitors or "
+                    + "synchronizers, no deadlock search, no native thread ids");
+        }
         if (virtualProblem != null) {
             event.detail("virtualThreadsProblem", virtualProblem);
         } else if (VirtualThreads.supported()) {

@@ -39,6 +39,10 @@ public final class ThreadDumpText {
         out.write("Full thread dump " + System.getProperty("java.vm.name", "Java VM") + " ("
                 + System.getProperty("java.vm.version", "?") + " " + System.getProperty("java.vm.info", "") + "):\n");
         out.write(summary(snapshot));
+        if (!snapshot.lockDetails()) {
+            out.write("Lock details left out for this many threads: no held monitors or ownable synchronizers, "
+                    + "no deadlock search, no native thread ids.\n");
+        }
         out.write('\n');
         for (ThreadSnapshot.Entry entry : snapshot.threads()) {
             writeThread(out, entry);
