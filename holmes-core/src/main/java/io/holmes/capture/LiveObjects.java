@@ -28,6 +28,12 @@ import one.proto.Proto;
  * JDK Flight Recorder's fallback writes {@code jdk.OldObjectSample} events for the sampled objects still alive
  * when the recording stops (without sizes). Both become a pprof profile with {@code inuse_objects/count} and
  * {@code inuse_space/bytes} (zero without sizes) whose leaf frame is the object's class, and a flame graph.
+ *
+ * <p>With sizes, the values are estimates of what was live, not sums of the samples: an object of {@code s} bytes
+ * is sampled with probability {@code 1 - exp(-s / interval)}, so each sample stands for {@code 1 / (1 - exp(-s /
+ * interval))} such objects, the correction Go's own heap profile applies ({@code scaleHeapSample} in
+ * {@code src/runtime/pprof/protomem.go}). Without it one sampled 3 MB array would outweigh a million live 64-byte
+ * objects of which a hundred were sampled.
  */
 final class LiveObjects {
 
@@ -36,8 +42,14 @@ final class LiveObjects {
     /** JDK Flight Recorder's event for a sampled object still live when the recording ends. */
     static final String JFR_EVENT = "jdk.OldObjectSample";
 
-    /** Objects of one class allocated at one stack. */
-    record Site(List<String> stack, String type, long objects, long bytes) {
+    /**
+     * Objects of one class allocated at one stack.
+     *
+     * @param samples how many sampled objects were still live
+     * @param objects how many live objects they stand for (the samples themselves without sizes)
+     * @param bytes   how many live bytes they stand for (0 without sizes)
+     */
+    record Site(List<String> stack, String type, long samples, long objects, long bytes) {
     }
 
     private final List<Site> sites;
@@ -48,9 +60,13 @@ final class LiveObjects {
         this.sized = sized;
     }
 
-    /** Reads the live-object events of either engine from {@code jfr}, grouped by stack and class. */
-    static LiveObjects read(Path jfr) throws IOException {
-        Map<List<String>, long[]> grouped = new LinkedHashMap<>();
+    /**
+     * Reads the live-object events of either engine from {@code jfr}, grouped by stack and class.
+     *
+     * @param intervalBytes the allocation sampling interval of the session, to scale sized samples
+     */
+    static LiveObjects read(Path jfr, long intervalBytes) throws IOException {
+        Map<List<String>, double[]> grouped = new LinkedHashMap<>();
         boolean sized = false;
         try (RecordingFile file = new RecordingFile(jfr)) {
             while (file.hasMoreEvents()) {
@@ -72,14 +88,16 @@ final class LiveObjects {
                 List<String> key = new ArrayList<>();
                 key.add(type == null ? "[unknown class]" : type.getName());
                 key.addAll(frames(event.getStackTrace()));
-                long[] totals = grouped.computeIfAbsent(key, k -> new long[2]);
+                double[] totals = grouped.computeIfAbsent(key, k -> new double[3]);
+                double weight = bytes > 0 && intervalBytes > 0 ? 1 / -Math.expm1(-(double) bytes / intervalBytes) : 1;
                 totals[0]++;
-                totals[1] += bytes;
+                totals[1] += weight;
+                totals[2] += weight * bytes;
             }
         }
         List<Site> sites = new ArrayList<>(grouped.size());
-        grouped.forEach((key, totals) -> sites.add(
-                new Site(List.copyOf(key.subList(1, key.size())), key.get(0), totals[0], totals[1])));
+        grouped.forEach((key, totals) -> sites.add(new Site(List.copyOf(key.subList(1, key.size())), key.get(0),
+                (long) totals[0], Math.round(totals[1]), Math.round(totals[2]))));
         return new LiveObjects(sites, sized);
     }
 
@@ -96,6 +114,10 @@ final class LiveObjects {
 
     List<Site> sites() {
         return sites;
+    }
+
+    long samples() {
+        return sites.stream().mapToLong(Site::samples).sum();
     }
 
     long objects() {

@@ -163,7 +163,8 @@ public final class ProfileCapturer implements Capturer {
                 } else {
                     capture.event().detail("samplingIntervalChoice", "allocSamplingInterval");
                 }
-                writeLiveObjects(capture, jfr, title.replace("allocation profile", "live objects"), recorder);
+                writeLiveObjects(capture, jfr, title.replace("allocation profile", "live objects"), recorder,
+                        allocBytes);
                 writeHeapEvidence(capture, histogramBefore, histogramBeforeNanos);
             }
         }
@@ -173,12 +174,13 @@ public final class ProfileCapturer implements Capturer {
         return captures.stream().map(part).collect(Collectors.joining("+"));
     }
 
-    private static void writeLiveObjects(Capture capture, Path jfr, String title, Recorder recorder)
+    private static void writeLiveObjects(Capture capture, Path jfr, String title, Recorder recorder, long interval)
             throws IOException {
-        LiveObjects live = LiveObjects.read(jfr);
+        LiveObjects live = LiveObjects.read(jfr, interval);
         String source = recorder.liveSource();
-        capture.files().write("live.pb.gz", out -> live.writePprof("Holmes live objects: sampled objects still "
-                + "reachable at the end of the capture, by allocation site (" + source + ")", out));
+        String estimate = live.sized() ? "; values estimated from samples taken every " + interval + " bytes" : "";
+        capture.files().write("live.pb.gz", out -> live.writePprof("Holmes live objects: objects still reachable at "
+                + "the end of the capture, by allocation site (" + source + estimate + ")", out));
         if (live.sites().isEmpty()) {
             capture.files().write("live.html", out -> FlameGraphPage.empty(title,
                     "no sampled object was still reachable at the end of the capture (" + source + ")", out));
@@ -187,9 +189,9 @@ public final class ProfileCapturer implements Capturer {
         }
         capture.event()
                 .detail("liveObjects", source)
-                .detail("liveSamples", Long.toString(live.objects()));
+                .detail("liveSamples", Long.toString(live.samples()));
         if (live.sized()) {
-            capture.event().detail("liveSampledBytes", Long.toString(live.bytes()));
+            capture.event().detail("liveBytesEstimate", Long.toString(live.bytes()));
         }
     }
 
