@@ -5,6 +5,7 @@ import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
+import io.holmes.profiler.AsyncProfilerOwner;
 import io.pyroscope.javaagent.PyroscopeAgent;
 import io.pyroscope.javaagent.api.Logger;
 import io.pyroscope.javaagent.config.Config;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code capture-cpu}, {@code capture-cpu-alloc} (a capture running through the whole "on" block, Holmes
  * idle at 100 ms in both; the allocation interval chosen from the allocation rate), {@code capture-cpu-alloc-512k},
  * {@code capture-cpu-alloc-2m} (the same with a fixed interval); {@code -Dworkload.hashRounds=N} lowers the
- * workload's allocation rate, which the harness prints; {@code pyroscope-agent} (the official agent, default continuous settings, started and
+ * workload's allocation rate, which the harness prints; {@code session-cpu-alloc}, {@code session-cpu-alloc-512k}
+ * (the async-profiler session of a CPU+MEM capture alone, no conversion or histogram); {@code pyroscope-agent} (the official agent, default continuous settings, started and
  * stopped in-process, uploading to a server that refuses connections).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.holmes.benchmarks.PairedOverhead <mode> [pairs]
@@ -41,6 +43,8 @@ public final class PairedOverhead {
     private static volatile long blackhole;
 
     private final LongAdder ops = new LongAdder();
+    /** Bytes per second the workload allocated in the latest "off" block. */
+    private static volatile double lastOffAllocRate;
     /** CPU time of the profiler's own threads over all "on" blocks, and the length of those blocks. */
     private static final LongAdder profilerCpuNanos = new LongAdder();
     private static final LongAdder onNanos = new LongAdder();
@@ -86,6 +90,7 @@ public final class PairedOverhead {
         }
         Switch profiler = switchFor(mode, block);
         Thread.sleep(10_000); // JIT warm-up of the workload
+        lastOffAllocRate = measure(() -> sleep(Duration.ofSeconds(1)))[2];
         List<Double> ratios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
         List<Double> offAllocRates = new ArrayList<>();
@@ -94,6 +99,7 @@ public final class PairedOverhead {
             double[] on;
             if (p % 2 == 0) {
                 off = measure(() -> sleep(block));
+                lastOffAllocRate = off[2];
                 profiler.prepare();
                 on = measure(() -> profiler.on(block));
                 profiler.release();
@@ -102,6 +108,7 @@ public final class PairedOverhead {
                 on = measure(() -> profiler.on(block));
                 profiler.release();
                 off = measure(() -> sleep(block));
+                lastOffAllocRate = off[2];
             }
             ratios.add(on[0] / off[0]);
             cpuRatios.add(on[1] / off[1]);
@@ -281,6 +288,35 @@ public final class PairedOverhead {
                         holmes.close();
                     }
 
+                };
+            }
+            case "session-cpu-alloc":
+            case "session-cpu-alloc-512k": {
+                // The profiling session alone, as a CPU+MEM capture starts it (cpu at 10 ms, alloc with live), with
+                // no conversion and no class histogram: the part of a capture's cost the sampling interval controls.
+                // Auto: the interval Holmes would choose (rate / 200 samples a second, at least 512 KiB) from the
+                // workload's allocation rate in the block before.
+                AsyncProfilerOwner owner = AsyncProfilerOwner.shared();
+                java.nio.file.Path dir = Files.createTempDirectory("holmes-session");
+                List<String> intervals = new ArrayList<>();
+                return new Switch() {
+                    @Override
+                    public long on(Duration b) throws Exception {
+                        long interval = mode.endsWith("-512k") ? 512 * 1024
+                                : Math.max(512 * 1024, (long) (lastOffAllocRate / 200));
+                        intervals.add(Long.toString(interval));
+                        java.nio.file.Path jfr = dir.resolve("session.jfr");
+                        AsyncProfilerOwner.Session session = owner.start(true, 10_000_000L, interval, jfr);
+                        Thread.sleep(b.toMillis());
+                        session.close();
+                        Files.deleteIfExists(jfr);
+                        return b.toNanos();
+                    }
+
+                    @Override
+                    public void close() {
+                        System.out.printf("%s: allocation sampling intervals: %s%n", mode, intervals);
+                    }
                 };
             }
             case "pyroscope-agent": {
