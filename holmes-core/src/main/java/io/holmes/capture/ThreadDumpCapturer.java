@@ -43,11 +43,11 @@ public final class ThreadDumpCapturer implements Capturer {
     /**
      * Live platform threads up to which a capture asks for lock details (held monitors and synchronizers, a deadlock
      * search, native thread ids). Above it the capture takes stacks and states only, and says so in the event.
-     * Measured on a 2-core machine (benchmarks/README.md, "Thread-dump pause"), the full dump stopped the
-     * application for about 0.07 ms per thread (345 ms at 5,000 threads), the cheaper one for about a third of
-     * that (116 ms at 5,000); at this limit the full dump stays near 140 ms.
+     * Measured on a shared 2-core machine (benchmarks/README.md, "Thread-dump pause"), the full dump of 1,000
+     * threads stopped the application for 57 to 135 ms depending on the machine's load, of 2,000 for 215 ms and
+     * more; the cheaper one for about half of that.
      */
-    public static final int LOCK_DETAILS_UP_TO = 2_000;
+    public static final int LOCK_DETAILS_UP_TO = 1_000;
 
     @Override
     public void capture(List<Capture> captures) throws IOException {
