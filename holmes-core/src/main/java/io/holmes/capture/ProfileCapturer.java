@@ -50,8 +50,17 @@ public final class ProfileCapturer implements Capturer {
     /** How long, at least, the allocation rate is measured before a MEM capture. */
     static final long RATE_WINDOW_MILLIS = 100;
 
-    /** How long a MEM capture waits, at most, for a young collection before each class histogram. */
-    static final long HISTOGRAM_WAIT_MILLIS = 300;
+    /**
+     * How long a MEM capture waits, at most, for a young collection before its first class histogram: this delays
+     * the start of the session, so it is short.
+     */
+    static final long HISTOGRAM_BEFORE_WAIT_MILLIS = 500;
+
+    /**
+     * How long it waits, at most, before the second histogram. Measured on a workload allocating 1.5–3.3 GB/s, the
+     * heap walks took 187 ms each with a 300 ms wait and 63 ms with 1 s (benchmarks/README.md, "Capture cost").
+     */
+    static final long HISTOGRAM_AFTER_WAIT_MILLIS = 1000;
 
     /** Classes listed in a histogram. */
     static final int HISTOGRAM_ROWS = 100;
@@ -90,10 +99,10 @@ public final class ProfileCapturer implements Capturer {
         long histogramBeforeNanos = 0;
         if (mem) {
             // The allocation rate is measured, and the first of the two histograms the growth report compares is
-            // taken, right after a young collection when one comes within HISTOGRAM_WAIT_MILLIS: the heap walk is
+            // taken, right after a young collection when one comes in time: the heap walk is
             // shortest then and counts fewest dead objects. The second is taken the same way after the session.
             AllocationRate.Meter meter = AllocationRate.Meter.start();
-            GcCounter.awaitNext(GcCounter.count(), RATE_WINDOW_MILLIS, HISTOGRAM_WAIT_MILLIS);
+            GcCounter.awaitNext(GcCounter.count(), RATE_WINDOW_MILLIS, HISTOGRAM_BEFORE_WAIT_MILLIS);
             allocRate = meter.bytesPerSecond();
             allocBytes = settings.allocBytes() == 0 ? AllocationRate.interval(allocRate) : settings.allocBytes();
             histogramBefore = histogramOrNull();
@@ -208,7 +217,7 @@ public final class ProfileCapturer implements Capturer {
     }
 
     private void writeHeapEvidence(Capture capture, String histogramBefore, long beforeNanos) throws Exception {
-        GcCounter.awaitNext(GcCounter.count(), 0, HISTOGRAM_WAIT_MILLIS);
+        GcCounter.awaitNext(GcCounter.count(), 0, HISTOGRAM_AFTER_WAIT_MILLIS);
         String after = ClassHistogram.takeAll();
         long between = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beforeNanos);
         String histogram = ClassHistogram.top(after, HISTOGRAM_ROWS);
