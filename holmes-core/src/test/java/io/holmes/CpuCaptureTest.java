@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holmes.testing.Burner;
+import io.holmes.testing.EventFiles;
 import io.holmes.testing.FlameGraphHtml;
 import io.holmes.testing.Jfr;
 import io.holmes.testing.Pprof;
@@ -102,6 +103,6 @@ class CpuCaptureTest {
     }
 
     static Path file(DumpEvent event, String suffix) {
-        return event.files().stream().filter(p -> p.toString().endsWith(suffix)).findFirst().orElseThrow();
+        return EventFiles.file(event, suffix);
     }
 }

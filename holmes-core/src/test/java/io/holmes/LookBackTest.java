@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holmes.testing.EventFiles;
 import io.holmes.testing.FlameGraphHtml;
 import io.holmes.testing.Pprof;
 import io.holmes.testing.RecordingReporter;
@@ -372,7 +373,7 @@ class LookBackTest {
 
     /** The event's before-file ending in {@code suffix}. */
     private static Path file(DumpEvent event, String suffix) {
-        return event.files().stream().filter(p -> p.toString().endsWith(suffix)).findFirst().orElseThrow();
+        return EventFiles.file(event, suffix);
     }
 
     /** The event's forward file with extension {@code suffix}: {@code <type>.<stamp><suffix>}. */

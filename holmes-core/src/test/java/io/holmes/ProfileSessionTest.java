@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.holmes.testing.EventFiles;
 import io.holmes.testing.FakeTicker;
 import io.holmes.testing.RecordingReporter;
 import io.holmes.testing.ScriptedProbe;
@@ -131,6 +132,6 @@ class ProfileSessionTest {
     }
 
     private static Path file(DumpEvent event, String suffix) {
-        return event.files().stream().filter(p -> p.toString().endsWith(suffix)).findFirst().orElseThrow();
+        return EventFiles.file(event, suffix);
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holmes.testing.EventFiles;
 import io.holmes.testing.Pprof;
 import io.holmes.testing.RecordingReporter;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,6 @@ class ThreadPileUpTest {
     }
 
     private static Path file(DumpEvent event, String suffix) {
-        return event.files().stream().filter(p -> p.toString().endsWith(suffix)).findFirst().orElseThrow();
+        return EventFiles.file(event, suffix);
     }
 }

@@ -2,6 +2,7 @@ package io.holmes;
 
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -57,7 +58,8 @@ public final class VirtualThreadsMain {
             }
             Thread.sleep(10);
         }
-        try (Holmes holmes = Holmes.builder().dumpPath(Path.of(args[0])).build().start()) {
+        try (Holmes holmes = Holmes.builder().dumpPath(Path.of(args[0])).lookBack(Duration.ZERO).build()
+                .start()) {
             DumpEvent event = holmes.dump(DumpType.THREAD).get(60, TimeUnit.SECONDS);
             System.out.println("EVENT " + event.files().get(event.files().size() - 1));
         }

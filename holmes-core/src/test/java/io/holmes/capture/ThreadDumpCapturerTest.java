@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Reason;
+import io.holmes.testing.EventFiles;
 import io.holmes.testing.Pprof;
 import io.holmes.write.DiskBudget;
 import io.holmes.write.DumpDirectory;
@@ -89,7 +90,7 @@ class ThreadDumpCapturerTest {
     }
 
     private static Path file(DumpEvent event, String suffix) {
-        return event.files().stream().filter(p -> p.toString().endsWith(suffix)).findFirst().orElseThrow();
+        return EventFiles.file(event, suffix);
     }
 
     private static String block(String dump) {
