@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import one.convert.Arguments;
 import one.convert.CallStack;
 import one.convert.FlameGraph;
 import one.convert.Frame;
-import one.proto.Proto;
 
 /**
  * Sampled objects still reachable when a MEM capture ended, by the stack that allocated them: what holds the
@@ -136,7 +134,15 @@ final class LiveObjects {
     /** Writes the gzipped pprof profile: objects and bytes by allocation stack, the class as the leaf frame. */
     void writePprof(String comment, OutputStream out) throws IOException {
         GZIPOutputStream gzip = new GZIPOutputStream(out, 8192);
-        gzip.write(new Encoder().encode(this, comment));
+        PprofWriter pprof = new PprofWriter().sampleType("inuse_objects", "count").sampleType("inuse_space", "bytes");
+        for (Site site : sites) {
+            PprofWriter.Sample sample = pprof.sample().frame(site.type(), "", 0);
+            for (String frame : site.stack()) {
+                sample.frame(frame, "", 0);
+            }
+            sample.value(site.objects()).value(site.bytes());
+        }
+        gzip.write(pprof.encode(null, null, 0, comment, sized ? "inuse_space" : "inuse_objects"));
         gzip.finish();
     }
 
@@ -152,74 +158,5 @@ final class LiveObjects {
             graph.addSample(stack, sized ? site.bytes() : site.objects());
         }
         graph.dump(out);
-    }
-
-    /** The protobuf of {@code perftools.profiles.Profile}, written with async-profiler's encoder. */
-    private static final class Encoder {
-        private static final int PROFILE_SAMPLE_TYPE = 1;
-        private static final int PROFILE_SAMPLE = 2;
-        private static final int PROFILE_LOCATION = 4;
-        private static final int PROFILE_FUNCTION = 5;
-        private static final int PROFILE_STRING_TABLE = 6;
-        private static final int PROFILE_COMMENT = 13;
-        private static final int PROFILE_DEFAULT_SAMPLE_TYPE = 14;
-
-        private final Map<String, Integer> strings = new HashMap<>();
-        private final List<String> table = new ArrayList<>();
-        private final Map<String, Long> locations = new HashMap<>();
-        private final List<Proto> functionProtos = new ArrayList<>();
-        private final List<Proto> locationProtos = new ArrayList<>();
-
-        byte[] encode(LiveObjects live, String comment) {
-            string("");
-            Proto profile = new Proto(64 * 1024);
-            profile.field(PROFILE_SAMPLE_TYPE, valueType("inuse_objects", "count"));
-            profile.field(PROFILE_SAMPLE_TYPE, valueType("inuse_space", "bytes"));
-            for (Site site : live.sites) {
-                Proto sample = new Proto(128);
-                sample.field(1, location(site.type()));
-                for (String frame : site.stack()) {
-                    sample.field(1, location(frame));
-                }
-                sample.field(2, site.objects());
-                sample.field(2, site.bytes());
-                profile.field(PROFILE_SAMPLE, sample);
-            }
-            locationProtos.forEach(l -> profile.field(PROFILE_LOCATION, l));
-            functionProtos.forEach(f -> profile.field(PROFILE_FUNCTION, f));
-            profile.field(PROFILE_COMMENT, string(comment));
-            profile.field(PROFILE_DEFAULT_SAMPLE_TYPE, (long) string(live.sized ? "inuse_space" : "inuse_objects"));
-            table.forEach(s -> profile.field(PROFILE_STRING_TABLE, s));
-            byte[] bytes = new byte[profile.size()];
-            System.arraycopy(profile.buffer(), 0, bytes, 0, bytes.length);
-            return bytes;
-        }
-
-        private Proto valueType(String type, String unit) {
-            return new Proto(8).field(1, string(type)).field(2, string(unit));
-        }
-
-        /** One location per function name, its id equal to its function's id. */
-        private long location(String name) {
-            Long id = locations.get(name);
-            if (id == null) {
-                id = locations.size() + 1L;
-                locations.put(name, id);
-                int nameIndex = string(name);
-                functionProtos.add(new Proto(16).field(1, id).field(2, nameIndex).field(3, nameIndex));
-                locationProtos.add(new Proto(16).field(1, id).field(4, new Proto(8).field(1, id)));
-            }
-            return id;
-        }
-
-        private int string(String s) {
-            Integer index = strings.get(s);
-            if (index == null) {
-                index = table.size();
-                strings.put(s, index);
-                table.add(s);
-            }
-            return index;
-        }
     }
 }
