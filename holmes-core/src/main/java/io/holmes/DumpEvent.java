@@ -19,6 +19,7 @@ public final class DumpEvent {
 
     private final String id;
     private final DumpType type;
+    private final String trigger;
     private final Reason reason;
     private final int current;
     private final int average;
@@ -37,6 +38,7 @@ public final class DumpEvent {
     private DumpEvent(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
         this.type = Objects.requireNonNull(b.type, "type");
+        this.trigger = b.trigger == null ? type.fileTag() : b.trigger;
         this.reason = Objects.requireNonNull(b.reason, "reason");
         this.current = b.current;
         this.average = b.average;
@@ -62,6 +64,7 @@ public final class DumpEvent {
         Builder b = new Builder();
         b.id = id;
         b.type = type;
+        b.trigger = trigger;
         b.reason = reason;
         b.current = current;
         b.average = average;
@@ -84,8 +87,18 @@ public final class DumpEvent {
         return id;
     }
 
+    /** What was captured; files of this event start with its {@link DumpType#fileTag()}. */
     public DumpType type() {
         return type;
+    }
+
+    /**
+     * The name of the {@link Trigger} that fired ({@code cpu}, {@code gc-heap}, {@code checkout-p99}, ...). For a
+     * manual capture, the original trigger of {@link #type()}, whose readings the event carries. A trigger that
+     * captures several types fires one event per type, all with this name.
+     */
+    public String trigger() {
+        return trigger;
     }
 
     public Reason reason() {
@@ -184,7 +197,7 @@ public final class DumpEvent {
 
     @Override
     public String toString() {
-        return "DumpEvent{id=" + id + ", type=" + type + ", reason=" + reason + ", current=" + current
+        return "DumpEvent{id=" + id + ", type=" + type + ", trigger=" + trigger + ", reason=" + reason + ", current=" + current
                 + ", average=" + average + ", start=" + start + ", end=" + end + ", files=" + files + '}';
     }
 
@@ -192,6 +205,7 @@ public final class DumpEvent {
     public static final class Builder {
         private String id;
         private DumpType type;
+        private String trigger;
         private Reason reason;
         private int current = -1;
         private int average;
@@ -217,6 +231,12 @@ public final class DumpEvent {
 
         public Builder type(DumpType type) {
             this.type = type;
+            return this;
+        }
+
+        /** The trigger that fired; default the original trigger of the type ({@code cpu}, {@code mem}, {@code thread}). */
+        public Builder trigger(String trigger) {
+            this.trigger = trigger;
             return this;
         }
 

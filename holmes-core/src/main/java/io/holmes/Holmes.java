@@ -5,10 +5,13 @@ import io.holmes.capture.CaptureService;
 import io.holmes.capture.Capturer;
 import io.holmes.capture.LookBackCapture;
 import io.holmes.capture.LookBackRecorder;
+import io.holmes.capture.MemoryReportCapturer;
 import io.holmes.capture.ProfileCapturer;
 import io.holmes.capture.ThreadDumpCapturer;
+import io.holmes.collect.CgroupMemory;
 import io.holmes.collect.CpuQuota;
 import io.holmes.collect.JvmProcessProbe;
+import io.holmes.collect.ProbeLifecycle;
 import io.holmes.collect.ProcessProbe;
 import io.holmes.collect.ReadingLog;
 import io.holmes.decide.Detector;
@@ -26,9 +29,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -117,6 +122,8 @@ public final class Holmes implements AutoCloseable {
     private final int reporterQueueCapacity;
     private final Duration closeTimeout;
     private final RuleBook rules;
+    private final Probe[] probes;
+    private final long rssLimit;
     private final DumpDirectory dumpDirectory;
     private final ProcessProbe probe;
     private final LongSupplier nanoTime;
@@ -135,7 +142,7 @@ public final class Holmes implements AutoCloseable {
     private volatile Run run;
     private boolean closed;
 
-    private Holmes(Builder b, double cpuCores, long memoryLimit, Map<DumpType, Rule> rules) {
+    private Holmes(Builder b, double cpuCores, long memoryLimit, long rssLimit, Map<DumpType, Rule> rules) {
         this.cpuCores = cpuCores;
         this.memoryLimit = memoryLimit;
         this.collectInterval = b.collectInterval;
@@ -150,9 +157,33 @@ public final class Holmes implements AutoCloseable {
         this.clock = b.clock;
         this.lookBack = b.lookBack;
         this.flightRecorderAvailable = b.flightRecorderAvailable;
-        this.rules = new RuleBook(rules.values(), b.configured, b.cpuMax);
+        this.rssLimit = rssLimit;
         this.dumpDirectory = new DumpDirectory(b.dumpPath, new DiskBudget(b.maxEvents, b.maxBytes), b.clock);
         this.probe = b.probe != null ? b.probe : new JvmProcessProbe(cpuCores, memoryLimit, b.nanoTime);
+        // Triggers in book order: the original three first (their readings exist whether or not their rule is on),
+        // then the configured built-ins, then the user's.
+        List<RuleBook.Entry> entries = new ArrayList<>();
+        List<Probe> readers = new ArrayList<>();
+        ProcessProbe process = this.probe;
+        for (DumpType type : DumpType.values()) {
+            entries.add(new RuleBook.Entry(type.fileTag(), rules.get(type), EnumSet.of(type), b.configured.contains(type)));
+        }
+        readers.add(process::cpuPercent);
+        readers.add(process::heapPercent);
+        readers.add(process::threadCount);
+        BuiltInTriggers.Context context = new BuiltInTriggers.Context(memoryLimit, rssLimit, b.nanoTime);
+        for (Map.Entry<String, Builder.RuleDraft> draft : b.builtIns.entrySet()) {
+            BuiltInTriggers.Spec spec = BuiltInTriggers.spec(draft.getKey());
+            Builder.RuleDraft d = draft.getValue();
+            entries.add(new RuleBook.Entry(spec.name(), Rule.of(d.min, d.diff, d.abs, 0, d.cooldown), spec.captures(), true));
+            readers.add(spec.probe().apply(context));
+        }
+        for (Trigger trigger : b.triggers) {
+            entries.add(new RuleBook.Entry(trigger.name(), trigger.rule(), trigger.captures(), true));
+            readers.add(trigger.probe());
+        }
+        this.rules = new RuleBook(entries, b.cpuMax);
+        this.probes = readers.toArray(new Probe[0]);
     }
 
     public static Builder builder() {
@@ -167,7 +198,7 @@ public final class Holmes implements AutoCloseable {
             }
             if (run == null) {
                 run = new Run();
-                LOG.info("Holmes started: interval {}, cpuCores {}, memoryLimit {} bytes, rules {}, dumps in {}",
+                LOG.info("Holmes started: interval {}, cpuCores {}, memoryLimit {} bytes, triggers {}, dumps in {}",
                         collectInterval, cpuCores, memoryLimit, enabledRules(), dumpDirectory.directory());
             }
             return this;
@@ -305,6 +336,73 @@ public final class Holmes implements AutoCloseable {
         rules.setRule(Objects.requireNonNull(rule, "rule"));
     }
 
+    /** The names of every trigger, in the order they are read: {@code cpu}, {@code mem}, {@code thread}, then the others. */
+    public List<String> triggers() {
+        return rules.names();
+    }
+
+    /** Turns the trigger named {@code trigger} on (for {@code cpu}, {@code mem}, {@code thread}: as {@link #enable(DumpType)}). */
+    public void enable(String trigger) {
+        rules.setEnabled(indexOf(trigger), true);
+    }
+
+    public void disable(String trigger) {
+        rules.setEnabled(indexOf(trigger), false);
+    }
+
+    public boolean isEnabled(String trigger) {
+        return rules.isEnabled(indexOf(trigger));
+    }
+
+    /** The rule of the trigger named {@code trigger} that is or would be in force. */
+    public Rule rule(String trigger) {
+        return rules.rule(indexOf(trigger));
+    }
+
+    /**
+     * Replaces the thresholds of the trigger named {@code trigger} from the next reading on; does not enable or
+     * disable it. For {@code cpu}, {@code mem} and {@code thread} the rule must be of that type (or made with
+     * {@link Rule#of}, and is then checked as one of that type); for any other trigger, its type must be
+     * {@code null} ({@link Rule#of}).
+     */
+    public void setRule(String trigger, Rule rule) {
+        Objects.requireNonNull(rule, "rule");
+        int index = indexOf(trigger);
+        DumpType original = index < DumpType.values().length ? DumpType.values()[index] : null;
+        if (rule.type() != original) {
+            if (original == null || rule.type() != null) {
+                throw new IllegalArgumentException("setRule: trigger " + trigger + " takes a rule of type "
+                        + (original == null ? "null (Rule.of)" : original) + ", but was given " + rule.type());
+            }
+            rule = new Rule(original, rule.min(), rule.diff(), rule.abs(), rule.max(), rule.cooldown());
+        }
+        rules.setRule(index, rule);
+    }
+
+    /** The latest reading, window, rule and cooldown of a trigger; its {@code type} is the first type it captures. */
+    public MetricState state(String trigger) {
+        int index = indexOf(trigger);
+        Run current = run;
+        if (current == null) {
+            return new MetricState(rules.captures(index)[0], ProcessProbe.NO_READING, 0, List.of(), rules.rule(index),
+                    rules.isEnabled(index), Duration.ZERO);
+        }
+        return current.detector.state(index, nanoTime.getAsLong());
+    }
+
+    private int indexOf(String trigger) {
+        int index = rules.index(Objects.requireNonNull(trigger, "trigger"));
+        if (index < 0) {
+            throw new IllegalArgumentException("no trigger named '" + trigger + "'; the triggers are " + rules.names());
+        }
+        return index;
+    }
+
+    /** Denominator of the rss %, in bytes. */
+    public long rssLimit() {
+        return rssLimit;
+    }
+
     public int cpuMax() {
         return rules.cpuMax();
     }
@@ -435,11 +533,11 @@ public final class Holmes implements AutoCloseable {
         return total;
     }
 
-    private List<DumpType> enabledRules() {
-        List<DumpType> on = new ArrayList<>();
-        for (DumpType type : DumpType.values()) {
-            if (rules.isEnabled(type)) {
-                on.add(type);
+    private List<String> enabledRules() {
+        List<String> on = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.isEnabled(i)) {
+                on.add(rules.name(i));
             }
         }
         return on;
@@ -447,11 +545,12 @@ public final class Holmes implements AutoCloseable {
 
     /** One read-decide pass; package-private so tests can drive ticks by hand. */
     void tick(Run current) {
-        int cpu = read(DumpType.CPU, current);
-        int mem = read(DumpType.MEM, current);
-        int threads = read(DumpType.THREAD, current);
-        current.readings.append(cpu, mem, threads);
-        current.detector.onReadings(nanoTime.getAsLong(), cpu, mem, threads, current.sink);
+        int[] readings = current.tickReadings;
+        for (int i = 0; i < probes.length; i++) {
+            readings[i] = read(i);
+        }
+        current.readings.append(readings);
+        current.detector.onReadings(nanoTime.getAsLong(), readings, current.sink);
         if (!current.fired.isEmpty()) {
             // Triggers of one tick go together, so that a CPU and a MEM capture can share one profiling session.
             current.captures.submitAll(List.copyOf(current.fired));
@@ -464,18 +563,17 @@ public final class Holmes implements AutoCloseable {
         return run;
     }
 
-    private int read(DumpType type, Run current) {
+    /** Trigger {@code i}'s reading as the rules compare it: negative or failed is none, above int range is saturated. */
+    private int read(int i) {
         try {
-            switch (type) {
-                case CPU:
-                    return probe.cpuPercent();
-                case MEM:
-                    return probe.heapPercent();
-                default:
-                    return probe.threadCount();
+            long reading = probes[i].read();
+            if (reading < 0) {
+                return ProcessProbe.NO_READING;
             }
+            return reading > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) reading;
         } catch (Throwable e) {
-            readingWarnings.warn(type.name(), "Holmes could not take the {} reading; skipping it: {}", type, e.toString());
+            String name = rules.name(i);
+            readingWarnings.warn(name, "Holmes could not take the {} reading; skipping it: {}", name, e.toString());
             return ProcessProbe.NO_READING;
         }
     }
@@ -484,9 +582,11 @@ public final class Holmes implements AutoCloseable {
     final class Run {
         final Detector detector = new Detector(rules);
         /** Enough ticks to cover a capture of the longest sampling time at a 1 s interval. */
-        final ReadingLog readings = new ReadingLog(1024);
+        final ReadingLog readings = new ReadingLog(rules.names(), 1024);
+        /** The readings of the tick in progress, one per trigger; touched only by the collector thread. */
+        final int[] tickReadings = new int[probes.length];
         /** Triggers of the tick in progress; touched only by the collector thread. */
-        final List<CaptureRequest> fired = new ArrayList<>(DumpType.values().length);
+        final List<CaptureRequest> fired = new ArrayList<>(probes.length * DumpType.values().length);
         final ReporterDispatcher dispatcher;
         final CaptureService captures;
         final TriggerSink sink;
@@ -505,11 +605,19 @@ public final class Holmes implements AutoCloseable {
 
         Run() {
             probe.reset();
+            for (Probe p : probes) {
+                if (p instanceof ProbeLifecycle lifecycle) {
+                    lifecycle.open();
+                }
+            }
             dispatcher = new ReporterDispatcher(reporters, reporterQueueCapacity, droppedReports, failedReports,
                     deliveredReports);
             Map<DumpType, Capturer> capturers = new EnumMap<>(DumpType.class);
             capturers.put(DumpType.THREAD, new ThreadDumpCapturer(clock));
-            ProfileCapturer profiles = new ProfileCapturer(AsyncProfilerOwner.shared(), profiling);
+            Capturer profiles = new ProfileCapturer(AsyncProfilerOwner.shared(), profiling);
+            if (rules.index(Trigger.RSS) >= 0) {
+                profiles = new MemoryReportCapturer(profiles, rssLimit);
+            }
             capturers.put(DumpType.CPU, profiles);
             capturers.put(DumpType.MEM, profiles);
             lookBackRecorder = lookBack.isZero() ? null : LookBackRecorder.start(lookBack, flightRecorderAvailable,
@@ -517,8 +625,13 @@ public final class Holmes implements AutoCloseable {
             captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8,
                     CAPTURE_FLOOR, nanoTime,
                     lookBackRecorder == null ? LookBackCapture.OFF : LookBackCapture.of(lookBackRecorder));
-            sink = (rule, reason, current, average, window) -> fired.add(
-                    new CaptureRequest(rule.type(), reason, rule, current, average, window, new CompletableFuture<>()));
+            sink = (trigger, rule, reason, current, average, window) -> {
+                Instant now = Instant.now();
+                for (DumpType type : rules.captures(trigger)) {
+                    fired.add(new CaptureRequest(type, reason, rule, current, average, window, new CompletableFuture<>(),
+                            now, rules.name(trigger)));
+                }
+            };
             collector = new ScheduledThreadPoolExecutor(1, new DaemonThreads("holmes-collector"));
             // A cancelled tick leaves the queue at once instead of waiting there for its due time.
             collector.setRemoveOnCancelPolicy(true);
@@ -616,6 +729,15 @@ public final class Holmes implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            for (Probe p : probes) {
+                if (p instanceof ProbeLifecycle lifecycle) {
+                    try {
+                        lifecycle.close();
+                    } catch (RuntimeException e) {
+                        LOG.debug("Holmes could not release a probe: {}", e.toString());
+                    }
+                }
+            }
         }
     }
 
@@ -635,6 +757,10 @@ public final class Holmes implements AutoCloseable {
         private boolean heapDump;
         private final Map<DumpType, RuleDraft> drafts = new EnumMap<>(DumpType.class);
         private final EnumSet<DumpType> configured = EnumSet.noneOf(DumpType.class);
+        private final Map<String, RuleDraft> builtIns = new LinkedHashMap<>();
+        private final List<Trigger> triggers = new ArrayList<>();
+        private boolean nullTrigger;
+        private Long rssLimit;
         private int cpuMax;
         private final List<ProfileReporter> reporters = new ArrayList<>();
         private boolean nullReporter;
@@ -737,6 +863,53 @@ public final class Holmes implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Enables the {@code gc-heap} trigger: heap bytes in use right after the latest collection, in percent of
+         * memoryLimit (min %, diff %, abs %, cooldown). Captures MEM. A leak shows here while heap % is a sawtooth.
+         */
+        public Builder gcHeapDump(int min, int diff, int abs, Duration cooldown) {
+            builtIns.put(Trigger.GC_HEAP, new RuleDraft(min, diff, abs, 0, cooldown));
+            return this;
+        }
+
+        /**
+         * Enables the {@code gc-time} trigger: percent of wall time spent in GC pauses since the previous reading
+         * (min %, diff %, abs %, cooldown). Captures CPU and MEM in one profiling session.
+         */
+        public Builder gcTimeDump(int min, int diff, int abs, Duration cooldown) {
+            builtIns.put(Trigger.GC_TIME, new RuleDraft(min, diff, abs, 0, cooldown));
+            return this;
+        }
+
+        /**
+         * Enables the {@code rss} trigger: resident memory in percent of {@link #rssLimit(long)} (min %, diff %,
+         * abs %, cooldown). Captures MEM plus {@code mem.<stamp>.memory.txt}, where the resident memory is and which
+         * part grew.
+         */
+        public Builder rssDump(int min, int diff, int abs, Duration cooldown) {
+            builtIns.put(Trigger.RSS, new RuleDraft(min, diff, abs, 0, cooldown));
+            return this;
+        }
+
+        /**
+         * Denominator of the rss %, in bytes; default the memory limit of the process's cgroup (v2
+         * {@code memory.max}, v1 {@code memory.limit_in_bytes}), else physical memory.
+         */
+        public Builder rssLimit(long bytes) {
+            this.rssLimit = bytes;
+            return this;
+        }
+
+        /** Adds a user trigger; its name must not be taken by another trigger or a built-in one. */
+        public Builder trigger(Trigger trigger) {
+            if (trigger == null) {
+                nullTrigger = true;
+            } else {
+                triggers.add(trigger);
+            }
+            return this;
+        }
+
         /** No capture of any kind while CPU % is at or above this; 0 (default) turns the veto off. */
         public Builder cpuMax(int percent) {
             this.cpuMax = percent;
@@ -832,7 +1005,8 @@ public final class Holmes implements AutoCloseable {
             }
             double cores = cpuCores != null ? cpuCores : CpuQuota.defaultCores();
             long limit = memoryLimit != null ? memoryLimit : defaultMemoryLimit();
-            return new Holmes(this, cores, limit, rules);
+            long rss = rssLimit != null ? rssLimit : CgroupMemory.defaultLimit();
+            return new Holmes(this, cores, limit, rss, rules);
         }
 
         /** Checks every option into {@code problems} and returns the rules in force (defaults where unset). */
@@ -885,6 +1059,26 @@ public final class Holmes implements AutoCloseable {
                     rules.put(type, new Rule(type, d.min, d.diff, d.abs, d.max, d.cooldown));
                 }
                 problems.addAll(ruleProblems);
+            }
+            for (Map.Entry<String, RuleDraft> draft : builtIns.entrySet()) {
+                RuleDraft d = draft.getValue();
+                problems.addAll(Rule.check(BuiltInTriggers.spec(draft.getKey()).option(), d.min, d.diff, d.abs, d.max,
+                        false, Rule.MAX_PERCENT, d.cooldown));
+            }
+            if (rssLimit != null && rssLimit <= 0) {
+                problems.add("rssLimit must be a positive number of bytes, but was " + rssLimit);
+            }
+            if (nullTrigger) {
+                problems.add("trigger must not be null");
+            }
+            List<String> names = new ArrayList<>();
+            for (Trigger trigger : triggers) {
+                if (BuiltInTriggers.isReserved(trigger.name())) {
+                    problems.add("trigger name '" + trigger.name() + "' belongs to a built-in trigger; choose another");
+                } else if (names.contains(trigger.name())) {
+                    problems.add("trigger name '" + trigger.name() + "' is used twice; trigger names must be unique");
+                }
+                names.add(trigger.name());
             }
             if (cpuMax < 0 || cpuMax > Rule.MAX_PERCENT) {
                 problems.add("cpuMax must be between 0 and " + Rule.MAX_PERCENT + ", but was " + cpuMax);
@@ -971,6 +1165,15 @@ public final class Holmes implements AutoCloseable {
                     .append(", lookBack=").append(lookBack);
             for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {
                 s.append(", ").append(Rule.optionName(draft.getKey())).append('=').append(draft.getValue());
+            }
+            for (Map.Entry<String, RuleDraft> draft : builtIns.entrySet()) {
+                s.append(", ").append(BuiltInTriggers.spec(draft.getKey()).option()).append('=').append(draft.getValue());
+            }
+            if (rssLimit != null) {
+                s.append(", rssLimit=").append(rssLimit);
+            }
+            for (Trigger trigger : triggers) {
+                s.append(", ").append(trigger);
             }
             return s.append(", cpuMax=").append(cpuMax)
                     .append(", reporters=").append(reporters.size())

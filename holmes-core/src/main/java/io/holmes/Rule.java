@@ -12,12 +12,14 @@ import java.util.Objects;
  * {@code cur > abs} (reason {@link Reason#ABS}) or {@code cur >= avg * (100 + diff) / 100} (reason
  * {@link Reason#DIFF}). After a capture the rule rests for {@code cooldown}.
  *
- * @param type     the metric the rule watches
+ * @param type     the metric of the original rules ({@code cpu}, {@code mem}, {@code thread}); {@code null} for the
+ *                 rule of any other {@link Trigger}, whose readings are counts up to {@link Integer#MAX_VALUE}
  * @param min      readings below this never capture
  * @param diff     how many percent above the average a reading must be to capture
  * @param abs      readings above this always capture (subject to min, max and cooldown)
  * @param max      readings at or above this never capture, because a dump that large is itself a hazard;
- *                 0 turns the ceiling off. Only thread rules have one; CPU and heap rules use 0
+ *                 0 turns the ceiling off. Thread rules and other triggers' rules may have one; CPU and heap
+ *                 rules use 0
  * @param cooldown how long the rule rests after it captured
  */
 public record Rule(DumpType type, int min, int diff, int abs, int max, Duration cooldown) {
@@ -72,6 +74,14 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
         return new Rule(DumpType.MEM, min, diff, abs, 0, cooldown);
     }
 
+    /**
+     * The rule of a {@link Trigger} other than the original three ({@link #type()} is {@code null}): readings from 0
+     * to {@link Integer#MAX_VALUE}, with an optional ceiling {@code max} (0 = off).
+     */
+    public static Rule of(int min, int diff, int abs, int max, Duration cooldown) {
+        return new Rule(null, min, diff, abs, max, cooldown);
+    }
+
     /** A thread rule: live thread counts. */
     public static Rule thread(int min, int diff, int abs, int max, Duration cooldown) {
         return new Rule(DumpType.THREAD, min, diff, abs, max, cooldown);
@@ -80,7 +90,7 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
     /** The builder method that sets this kind of rule, used to name options in messages. */
     static String optionName(DumpType type) {
         if (type == null) {
-            return "rule";
+            return "trigger.rule";
         }
         switch (type) {
             case CPU:
@@ -94,19 +104,24 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
 
     /** Every violation of the rule's ranges, each naming {@code option.field} and the bad value. */
     static List<String> check(String option, DumpType type, int min, int diff, int abs, int max, Duration cooldown) {
+        int ceiling = type == DumpType.CPU || type == DumpType.MEM ? MAX_PERCENT : Integer.MAX_VALUE;
+        return check(option, min, diff, abs, max, type == null || type == DumpType.THREAD, ceiling, cooldown);
+    }
+
+    /**
+     * Every violation of a rule whose readings run from 0 to {@code ceiling}, each naming {@code option.field} and
+     * the bad value; {@code maxAllowed} says whether the rule may have a ceiling {@code max}.
+     */
+    static List<String> check(String option, int min, int diff, int abs, int max, boolean maxAllowed, int ceiling,
+                              Duration cooldown) {
         List<String> problems = new ArrayList<>();
-        if (type == null) {
-            problems.add(option + ".type must not be null");
-            return problems;
-        }
-        int ceiling = type == DumpType.THREAD ? Integer.MAX_VALUE : MAX_PERCENT;
         between(problems, option + ".min", min, 0, ceiling);
         between(problems, option + ".diff", diff, 0, MAX_PERCENT);
         between(problems, option + ".abs", abs, 0, ceiling);
         if (min >= 0 && abs >= 0 && min > abs) {
             problems.add(option + ".min must not be above " + option + ".abs (" + abs + "), but was " + min);
         }
-        if (type != DumpType.THREAD && max != 0) {
+        if (!maxAllowed && max != 0) {
             problems.add(option + ".max is only for thread rules and must be 0, but was " + max);
         } else if (max < 0) {
             problems.add(option + ".max must be 0 (off) or positive, but was " + max);

@@ -44,7 +44,7 @@ class PrivacyTest {
                 for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                     keys.add(it.next());
                 }
-                assertThat(keys).containsExactlyInAnyOrder("id", "type", "reason", "current", "average", "rule",
+                assertThat(keys).containsExactlyInAnyOrder("id", "type", "trigger", "reason", "current", "average", "rule",
                         "window", "readingsDuring", "start", "end", "durationMillis", "host", "pid", "jvm", "files",
                         "lookBack", "details");
                 String text = Files.readString(json);

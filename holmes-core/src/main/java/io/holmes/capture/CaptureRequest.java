@@ -20,20 +20,31 @@ import java.util.concurrent.CompletableFuture;
  * @param window    the previous readings, oldest first
  * @param result    completed with the event
  * @param triggered when the rule fired or the manual capture was asked for: where the look-back window ends
+ * @param trigger   the name of the trigger that asked (for a manual capture, the original trigger of {@code type})
  */
 public record CaptureRequest(DumpType type, Reason reason, Rule rule, int current, int average,
-                             List<Integer> window, CompletableFuture<DumpEvent> result, Instant triggered) {
+                             List<Integer> window, CompletableFuture<DumpEvent> result, Instant triggered,
+                             String trigger) {
 
     public CaptureRequest {
         window = List.copyOf(window);
         if (triggered == null) {
             triggered = Instant.now();
         }
+        if (trigger == null) {
+            trigger = type.fileTag();
+        }
     }
 
-    /** A request triggered now. */
+    /** A request of the original trigger of {@code type}, triggered at {@code triggered}. */
+    public CaptureRequest(DumpType type, Reason reason, Rule rule, int current, int average,
+                          List<Integer> window, CompletableFuture<DumpEvent> result, Instant triggered) {
+        this(type, reason, rule, current, average, window, result, triggered, null);
+    }
+
+    /** A request of the original trigger of {@code type}, triggered now. */
     public CaptureRequest(DumpType type, Reason reason, Rule rule, int current, int average,
                           List<Integer> window, CompletableFuture<DumpEvent> result) {
-        this(type, reason, rule, current, average, window, result, Instant.now());
+        this(type, reason, rule, current, average, window, result, Instant.now(), null);
     }
 }

@@ -202,6 +202,7 @@ public final class CaptureService {
                 captures.add(new Capture(request, pending, DumpEvent.builder()
                         .id(UUID.randomUUID().toString())
                         .type(request.type())
+                        .trigger(request.trigger())
                         .reason(request.reason())
                         .rule(request.rule())
                         .current(request.current())
@@ -227,7 +228,7 @@ public final class CaptureService {
                 PendingEvent files = capture.files();
                 files.discardScratch();
                 DumpEvent event = capture.event()
-                        .readingsDuring(readings.since(mark, capture.request().type()))
+                        .readingsDuring(readings.since(mark, capture.request().trigger()))
                         .files(files.files())
                         .addFile(files.path("json"))
                         .end(end)
@@ -238,8 +239,8 @@ public final class CaptureService {
             for (int i = 0; i < done.size(); i++) {
                 DumpEvent event = done.get(i);
                 warnings.clear("failed-" + event.type());
-                LOG.info("Holmes captured {} ({}: current {}, average {}) in {} ms: {}", event.type(), event.reason(),
-                        event.current(), event.average(), event.duration().toMillis(), event.files());
+                LOG.info("Holmes captured {} for {} ({}: current {}, average {}) in {} ms: {}", event.type(),
+                        event.trigger(), event.reason(), event.current(), event.average(), event.duration().toMillis(), event.files());
                 // Reporters first: completing the future runs the caller's callbacks on this thread, and one of them
                 // may stop Holmes.
                 onEvent.accept(event);

@@ -86,7 +86,7 @@ public final class CpuQuota {
     }
 
     /** The cgroup's own directory and each ancestor up to the mount point, deepest first. */
-    private static List<Path> directories(Path root, Mount mount, String cgroupPath) {
+    static List<Path> directories(Path root, Mount mount, String cgroupPath) {
         String relative = cgroupPath;
         if (!mount.root.equals("/") && relative.startsWith(mount.root)) {
             relative = relative.substring(mount.root.length());
@@ -162,7 +162,7 @@ public final class CpuQuota {
      * The first mount of {@code fsType} (and, for v1, carrying {@code controller} among its super options). A
      * mountinfo line reads {@code id parent major:minor root mount-point options [optional...] - fstype source super-options}.
      */
-    private static Mount findMount(List<String> mounts, String fsType, String controller) {
+    static Mount findMount(List<String> mounts, String fsType, String controller) {
         for (String line : mounts) {
             int dash = line.indexOf(" - ");
             if (dash < 0) {
@@ -204,7 +204,7 @@ public final class CpuQuota {
         return out.toString();
     }
 
-    private static List<String> lines(Path file) {
+    static List<String> lines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException | SecurityException | java.io.UncheckedIOException e) {
@@ -212,7 +212,7 @@ public final class CpuQuota {
         }
     }
 
-    private static final class Mount {
+    static final class Mount {
         final String root;
         final String point;
 

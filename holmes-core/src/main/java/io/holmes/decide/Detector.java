@@ -4,64 +4,81 @@ import io.holmes.DumpType;
 import io.holmes.Rule;
 import io.holmes.collect.ProcessProbe;
 import java.time.Duration;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the rules to each tick's readings. Holds one {@link Window} per metric and each rule's cooldown;
- * a new Detector is made for every start, so a restart warms up again. Readings enter the windows whether
- * or not their rule is enabled; the decision is made against the previous readings, and the current
+ * Applies the rules to each tick's readings. Holds one {@link Window} and one cooldown per trigger of the
+ * {@link RuleBook}; a new Detector is made for every start, so a restart warms up again. Readings enter the windows
+ * whether or not their rule is enabled; the decision is made against the previous readings, and the current
  * reading is added afterwards. Time is passed in by the caller (monotonic nanoseconds), never read here.
  */
 public final class Detector {
 
     private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
-    private static final DumpType[] TYPES = DumpType.values();
 
     private final RuleBook book;
-    private final Window[] windows = new Window[TYPES.length];
-    private final int[] latest = new int[TYPES.length];
-    private final boolean[] cooling = new boolean[TYPES.length];
-    private final long[] cooldownStart = new long[TYPES.length];
+    private final Window[] windows;
+    private final int[] latest;
+    private final boolean[] cooling;
+    private final long[] cooldownStart;
+    private final int[] scratch;
 
     public Detector(RuleBook book) {
         this.book = book;
-        for (int i = 0; i < TYPES.length; i++) {
+        int n = book.size();
+        windows = new Window[n];
+        latest = new int[n];
+        cooling = new boolean[n];
+        cooldownStart = new long[n];
+        scratch = new int[n];
+        for (int i = 0; i < n; i++) {
             windows[i] = new Window();
             latest[i] = ProcessProbe.NO_READING;
         }
     }
 
-    /**
-     * Decides on one tick's readings ({@link ProcessProbe#NO_READING} for a reading that could not be taken)
-     * and calls {@code sink} for each rule that fires.
-     */
+    /** Decides on the readings of the three original triggers alone; every other trigger skips this tick. */
     public synchronized void onReadings(long nowNanos, int cpu, int mem, int threads, TriggerSink sink) {
+        Arrays.fill(scratch, ProcessProbe.NO_READING);
+        scratch[book.index(DumpType.CPU)] = cpu;
+        scratch[book.index(DumpType.MEM)] = mem;
+        scratch[book.index(DumpType.THREAD)] = threads;
+        onReadings(nowNanos, scratch, sink);
+    }
+
+    /**
+     * Decides on one tick's readings, one per trigger of the book in its order ({@link ProcessProbe#NO_READING}
+     * for a reading that could not be taken), and calls {@code sink} for each rule that fires. The CPU reading
+     * vetoes every trigger while it is at or above cpuMax.
+     */
+    public synchronized void onReadings(long nowNanos, int[] readings, TriggerSink sink) {
         int cpuMax = book.cpuMax();
+        int cpu = readings[book.index(DumpType.CPU)];
         boolean vetoed = cpuMax > 0 && cpu != ProcessProbe.NO_READING && cpu >= cpuMax;
-        decide(DumpType.CPU, cpu, nowNanos, vetoed, sink);
-        decide(DumpType.MEM, mem, nowNanos, vetoed, sink);
-        decide(DumpType.THREAD, threads, nowNanos, vetoed, sink);
+        for (int i = 0; i < windows.length; i++) {
+            decide(i, readings[i], nowNanos, vetoed, sink);
+        }
         if (vetoed && LOG.isDebugEnabled()) {
             LOG.debug("captures vetoed: CPU {}% >= cpuMax {}%", cpu, cpuMax);
         }
     }
 
-    private void decide(DumpType type, int cur, long now, boolean vetoed, TriggerSink sink) {
+    private void decide(int i, int cur, long now, boolean vetoed, TriggerSink sink) {
         if (cur == ProcessProbe.NO_READING) {
             return;
         }
-        int i = type.ordinal();
         Window window = windows[i];
-        Rule rule = book.rule(type);
-        if (book.isEnabled(type) && !vetoed && !inCooldown(i, rule, now)) {
+        Rule rule = book.rule(i);
+        if (book.isEnabled(i) && !vetoed && !inCooldown(i, rule, now)) {
             Verdict verdict = Verdict.judge(rule, cur, window.size(), window.average());
             if (verdict.fires()) {
                 cooling[i] = true;
                 cooldownStart[i] = now;
-                sink.trigger(rule, verdict.reason(), cur, window.average(), window.toList());
+                sink.trigger(i, rule, verdict.reason(), cur, window.average(), window.toList());
             } else if (verdict == Verdict.AT_MAX) {
-                LOG.debug("{} reading {} is at or above max {}: no capture", type, cur, rule.max());
+                LOG.debug("{} reading {} is at or above max {}: no capture", book.name(i), cur, rule.max());
             }
         }
         window.add(cur);
@@ -72,15 +89,26 @@ public final class Detector {
         return cooling[i] && now - cooldownStart[i] < rule.cooldownNanos();
     }
 
-    /** The state of one metric at {@code nowNanos}, consistent with the last completed tick. */
-    public synchronized MetricState state(DumpType type, long nowNanos) {
-        int i = type.ordinal();
-        Rule rule = book.rule(type);
+    /** The state of one original trigger at {@code nowNanos}, consistent with the last completed tick. */
+    public MetricState state(DumpType type, long nowNanos) {
+        return state(book.index(type), type, nowNanos);
+    }
+
+    /**
+     * The state of the trigger at position {@code trigger}; its {@link MetricState#type()} is the first type it
+     * captures.
+     */
+    public MetricState state(int trigger, long nowNanos) {
+        return state(trigger, book.captures(trigger)[0], nowNanos);
+    }
+
+    private synchronized MetricState state(int i, DumpType type, long nowNanos) {
+        Rule rule = book.rule(i);
         Duration left = Duration.ZERO;
         if (inCooldown(i, rule, nowNanos)) {
             left = Duration.ofNanos(rule.cooldownNanos() - (nowNanos - cooldownStart[i]));
         }
         Window window = windows[i];
-        return new MetricState(type, latest[i], window.average(), window.toList(), rule, book.isEnabled(type), left);
+        return new MetricState(type, latest[i], window.average(), window.toList(), rule, book.isEnabled(i), left);
     }
 }

@@ -9,11 +9,12 @@ import java.util.List;
 public interface TriggerSink {
 
     /**
+     * @param trigger the position of the trigger in the {@link RuleBook}
      * @param rule    the rule that fired, as it was at that moment
      * @param reason  {@link Reason#ABS} or {@link Reason#DIFF}
      * @param current the reading that fired it
      * @param average integer mean of {@code window}
      * @param window  the previous readings, oldest first
      */
-    void trigger(Rule rule, Reason reason, int current, int average, List<Integer> window);
+    void trigger(int trigger, Rule rule, Reason reason, int current, int average, List<Integer> window);
 }

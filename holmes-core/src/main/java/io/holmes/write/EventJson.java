@@ -21,6 +21,7 @@ public final class EventJson {
         JsonWriter json = new JsonWriter().beginObject()
                 .field("id", event.id())
                 .field("type", event.type().fileTag())
+                .field("trigger", event.trigger())
                 .field("reason", event.reason().name())
                 .field("current", event.current())
                 .field("average", event.average());

@@ -22,7 +22,7 @@ class DetectorTest {
     }
 
     private final List<Fired> fired = new ArrayList<>();
-    private final TriggerSink sink = (rule, reason, current, average, window) ->
+    private final TriggerSink sink = (trigger, rule, reason, current, average, window) ->
             fired.add(new Fired(rule.type(), reason, current, average, window));
     private RuleBook book;
     private Detector detector;

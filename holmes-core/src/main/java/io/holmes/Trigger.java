@@ -1,0 +1,173 @@
+package io.holmes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A named reading with a {@link Rule} and the captures it takes when the rule fires. Holmes reads every trigger's
+ * {@link Probe} each collect interval and applies the rule semantics to it with its own window of 10 readings and
+ * its own cooldown, exactly as for the built-in {@code cpu}, {@code mem} and {@code thread} triggers.
+ *
+ * <pre>{@code
+ * Holmes.builder()
+ *     .trigger(Trigger.builder("checkout-p99", () -> p99Millis())
+ *         .rule(200, 100, 2_000, Duration.ofMinutes(5))   // min, diff %, abs, cooldown
+ *         .captures(DumpType.CPU, DumpType.THREAD)
+ *         .build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Readings are longs; the rule compares them as integers, so a reading above {@link Integer#MAX_VALUE} counts as
+ * {@link Integer#MAX_VALUE}. Immutable.
+ */
+public final class Trigger {
+
+    /** Built-in trigger: process CPU % ({@link Holmes.Builder#cpuDump}). */
+    public static final String CPU = "cpu";
+    /** Built-in trigger: heap % of memoryLimit ({@link Holmes.Builder#memDump}). */
+    public static final String MEM = "mem";
+    /** Built-in trigger: live threads ({@link Holmes.Builder#threadDump}). */
+    public static final String THREAD = "thread";
+    /** Built-in trigger: heap % of memoryLimit right after the latest collection ({@link Holmes.Builder#gcHeapDump}). */
+    public static final String GC_HEAP = "gc-heap";
+    /** Built-in trigger: % of wall time spent in GC pauses since the previous reading ({@link Holmes.Builder#gcTimeDump}). */
+    public static final String GC_TIME = "gc-time";
+    /** Built-in trigger: resident memory % of rssLimit ({@link Holmes.Builder#rssDump}). */
+    public static final String RSS = "rss";
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+
+    private final String name;
+    private final Probe probe;
+    private final Rule rule;
+    private final Set<DumpType> captures;
+
+    private Trigger(String name, Probe probe, Rule rule, Set<DumpType> captures) {
+        this.name = name;
+        this.probe = probe;
+        this.rule = rule;
+        this.captures = Collections.unmodifiableSet(EnumSet.copyOf(captures));
+    }
+
+    /** Starts a trigger named {@code name} (matching {@code [a-z0-9][a-z0-9_.-]*}) that reads {@code probe}. */
+    public static Builder builder(String name, Probe probe) {
+        return new Builder(name, probe);
+    }
+
+    /** A built-in trigger whose rule was checked by the Holmes builder under its own option name. */
+    static Trigger builtIn(String name, Probe probe, Rule rule, Set<DumpType> captures) {
+        return new Trigger(name, probe, rule, captures);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Probe probe() {
+        return probe;
+    }
+
+    /** The thresholds and cooldown this trigger starts with. */
+    public Rule rule() {
+        return rule;
+    }
+
+    /** What is captured when the rule fires: one event per type, all named after this trigger. */
+    public Set<DumpType> captures() {
+        return captures;
+    }
+
+    /** Whether {@code name} is a valid trigger name. */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    @Override
+    public String toString() {
+        return "Trigger{" + name + ", min=" + rule.min() + ", diff=" + rule.diff() + ", abs=" + rule.abs()
+                + (rule.max() != 0 ? ", max=" + rule.max() : "") + ", cooldown=" + rule.cooldown()
+                + ", captures=" + captures + '}';
+    }
+
+    /** Configures a {@link Trigger}; {@link #build()} checks every value and reports all problems together. */
+    public static final class Builder {
+        private final String name;
+        private final Probe probe;
+        private boolean ruleSet;
+        private int min;
+        private int diff;
+        private int abs;
+        private int max;
+        private Duration cooldown;
+        private final List<DumpType> captures = new ArrayList<>();
+        private boolean nullCapture;
+
+        private Builder(String name, Probe probe) {
+            this.name = name;
+            this.probe = probe;
+        }
+
+        /** min, diff %, abs and cooldown, as for every rule (see {@link Rule}). Required. */
+        public Builder rule(int min, int diff, int abs, Duration cooldown) {
+            this.ruleSet = true;
+            this.min = min;
+            this.diff = diff;
+            this.abs = abs;
+            this.cooldown = cooldown;
+            return this;
+        }
+
+        /** Readings at or above this never capture; 0 (default) turns the ceiling off. */
+        public Builder max(int max) {
+            this.max = max;
+            return this;
+        }
+
+        /** What to capture when the rule fires; at least one type. Replaces earlier calls. */
+        public Builder captures(DumpType... types) {
+            captures.clear();
+            nullCapture = false;
+            for (DumpType type : Objects.requireNonNull(types, "types")) {
+                if (type == null) {
+                    nullCapture = true;
+                } else {
+                    captures.add(type);
+                }
+            }
+            return this;
+        }
+
+        /** Checks the trigger and builds it; throws {@link IllegalArgumentException} naming every bad value. */
+        public Trigger build() {
+            String option = "trigger(" + name + ")";
+            List<String> problems = new ArrayList<>();
+            if (!isValidName(name)) {
+                problems.add("trigger name must match [a-z0-9][a-z0-9_.-]*, but was " + (name == null ? "null" : "'" + name + "'"));
+            }
+            if (probe == null) {
+                problems.add(option + ".probe must not be null");
+            }
+            if (!ruleSet) {
+                problems.add(option + ".rule must be set: rule(min, diff, abs, cooldown)");
+            } else {
+                problems.addAll(Rule.check(option, min, diff, abs, max, true, Integer.MAX_VALUE, cooldown));
+            }
+            if (nullCapture) {
+                problems.add(option + ".captures must not contain null");
+            } else if (captures.isEmpty()) {
+                problems.add(option + ".captures must name at least one of " + Arrays.toString(DumpType.values()));
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid Holmes trigger: " + String.join("; ", problems));
+            }
+            return new Trigger(name, probe, Rule.of(min, diff, abs, max, cooldown), EnumSet.copyOf(captures));
+        }
+    }
+}
