@@ -1,0 +1,81 @@
+package io.holmes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.holmes.decide.Window;
+import io.holmes.testing.GcWatcher;
+import io.holmes.testing.RecordingReporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * gc-heap against this JVM's real collector: short-lived garbage makes the used heap a sawtooth, and the heap after
+ * each collection stays flat, so the trigger stays quiet however high the teeth; a slow leak under the same
+ * sawtooth raises the heap after collection step by step and fires it. One tick per collection, driven by the
+ * collector's own notifications, so nothing depends on timing.
+ */
+class GcHeapTriggerTest {
+
+    private static final long GARBAGE_LIMIT = 8L << 30;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sawtoothWithoutLeakNeverFires_slowLeakUnderTheSameSawtoothDoes() throws Exception {
+        RecordingReporter reporter = new RecordingReporter();
+        List<byte[]> leak = new ArrayList<>();
+        // The denominator: twice what this JVM holds after a full collection now, so that the baseline reads near 50 %.
+        System.gc();
+        long live = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        long memoryLimit = Math.max(64L << 20, 2 * live);
+        long step = memoryLimit / 50; // 2 % of the limit per leaking step
+        try (Holmes holmes = Holmes.builder()
+                .collectInterval(Duration.ofHours(1))
+                .dumpPath(tmp.resolve("holmes"))
+                .samplingTime(Duration.ofMillis(200))
+                .memoryLimit(memoryLimit)
+                .gcHeapDump(30, 20, 95, Duration.ofHours(1))
+                .reporter(reporter)
+                .build()
+                .start();
+             GcWatcher gc = new GcWatcher()) {
+
+            List<Integer> sawtooth = new ArrayList<>();
+            for (int i = 0; i < Window.CAPACITY + 20; i++) {
+                gc.garbageUntilNextCollection(GARBAGE_LIMIT);
+                holmes.tick(holmes.currentRun());
+                sawtooth.add(holmes.state("gc-heap").latest());
+            }
+            assertThat(reporter.events()).as("gc-heap readings without a leak: %s", sawtooth).isEmpty();
+            assertThat(holmes.state("gc-heap").window()).hasSize(Window.CAPACITY);
+
+            List<Integer> leaking = new ArrayList<>();
+            for (int i = 0; i < 30 && reporter.events().isEmpty(); i++) {
+                leak.add(new byte[(int) step]);
+                gc.garbageUntilNextCollection(GARBAGE_LIMIT);
+                holmes.tick(holmes.currentRun());
+                leaking.add(holmes.state("gc-heap").latest());
+                if (holmes.state("gc-heap").cooldownLeft().compareTo(Duration.ZERO) > 0) {
+                    break;
+                }
+            }
+            await().atMost(30, TimeUnit.SECONDS).until(() -> !reporter.events().isEmpty());
+            DumpEvent event = reporter.events().get(0);
+            assertThat(event.trigger()).as("gc-heap readings with a leak: %s", leaking).isEqualTo("gc-heap");
+            assertThat(event.type()).isEqualTo(DumpType.MEM);
+            assertThat(event.current()).isGreaterThan(event.average());
+            assertThat(event.current()).isEqualTo(leaking.get(leaking.size() - 1));
+            Path json = event.files().get(event.files().size() - 1);
+            assertThat(Files.readString(json)).contains("\"trigger\":\"gc-heap\"").contains("\"type\":\"mem\"");
+        }
+        assertThat(leak).isNotEmpty();
+    }
+}
