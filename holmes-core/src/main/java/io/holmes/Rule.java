@@ -64,6 +64,30 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
         }
     }
 
+    private static final Rule DEFAULT_GC_HEAP = of(50, 20, 80, 0, Duration.ofMinutes(5));
+    private static final Rule DEFAULT_GC_TIME = of(10, 100, 50, 0, Duration.ofMinutes(5));
+    private static final Rule DEFAULT_RSS = of(60, 20, 85, 0, Duration.ofMinutes(5));
+
+    /**
+     * The default rule of the built-in trigger named {@code trigger}: for {@code cpu}, {@code mem} and {@code thread}
+     * as {@link #defaults(DumpType)}; {@code gc-heap} 50/20/80 %, {@code gc-time} 10/100/50 %, {@code rss}
+     * 60/20/85 %, each with a 5 minute cooldown. These are what integrations fill unset thresholds from; the builder
+     * turns none of the newer built-ins on by itself.
+     *
+     * @throws IllegalArgumentException for a name that is not a built-in trigger
+     */
+    public static Rule defaults(String trigger) {
+        return switch (Objects.requireNonNull(trigger, "trigger")) {
+            case Trigger.CPU -> DEFAULT_CPU;
+            case Trigger.MEM -> DEFAULT_MEM;
+            case Trigger.THREAD -> DEFAULT_THREAD;
+            case Trigger.GC_HEAP -> DEFAULT_GC_HEAP;
+            case Trigger.GC_TIME -> DEFAULT_GC_TIME;
+            case Trigger.RSS -> DEFAULT_RSS;
+            default -> throw new IllegalArgumentException("no built-in trigger is named '" + trigger + "'");
+        };
+    }
+
     /** A CPU rule: percentages of cpuCores. */
     public static Rule cpu(int min, int diff, int abs, Duration cooldown) {
         return new Rule(DumpType.CPU, min, diff, abs, 0, cooldown);

@@ -4,6 +4,7 @@ import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.ProfileReporter;
 import io.holmes.reporters.PyroscopeReporter;
+import io.micrometer.core.instrument.MeterRegistry;
 import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -54,6 +55,31 @@ public class HolmesAutoConfiguration {
     @ConditionalOnMissingBean
     public HolmesLifecycle holmesLifecycle(Holmes holmes) {
         return new HolmesLifecycle(holmes);
+    }
+
+    /**
+     * {@code holmes.triggers.*}: triggers on the application's Micrometer meters, added to the builder like any
+     * customizer. Needs a {@link MeterRegistry} bean when any is configured.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class MeterTriggerConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "holmesMeterTriggers")
+        public HolmesBuilderCustomizer holmesMeterTriggers(HolmesProperties properties,
+                                                           ObjectProvider<MeterRegistry> registry) {
+            if (properties.getTriggers().isEmpty()) {
+                return builder -> {
+                };
+            }
+            MeterRegistry meters = registry.getIfAvailable();
+            if (meters == null) {
+                throw new IllegalStateException("holmes.triggers " + properties.getTriggers().keySet()
+                        + " read Micrometer meters, but the application has no MeterRegistry bean");
+            }
+            return builder -> MeterTriggers.from(properties, meters).forEach(builder::trigger);
+        }
     }
 
     /**

@@ -58,8 +58,8 @@ public class HolmesEndpoint {
         config.put("cpuMax", holmes.cpuMax());
         body.put("configuration", config);
         Map<String, Object> metrics = new LinkedHashMap<>();
-        for (DumpType type : DumpType.values()) {
-            metrics.put(type.fileTag(), metric(holmes.state(type)));
+        for (String trigger : holmes.triggers()) {
+            metrics.put(trigger, metric(holmes.state(trigger)));
         }
         body.put("metrics", metrics);
         body.put("ticks", holmes.ticks());
@@ -273,6 +273,7 @@ public class HolmesEndpoint {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", event.id());
         e.put("type", event.type().fileTag());
+        e.put("trigger", event.trigger());
         e.put("reason", event.reason().name());
         e.put("current", event.current());
         e.put("average", event.average());

@@ -2,7 +2,9 @@ package io.holmes.spring;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -78,6 +80,33 @@ public class HolmesProperties implements Validator {
     /** The thread rule, in live threads. */
     private final ThreadRule thread = new ThreadRule();
 
+    /**
+     * The gc-heap trigger: heap in percent of memory-limit right after the latest collection; captures MEM. Runs when
+     * enabled is true or a threshold is set.
+     */
+    private final Rule gcHeap = new Rule();
+
+    /**
+     * The gc-time trigger: percent of wall time spent in GC pauses since the previous reading; captures CPU and MEM.
+     * Runs when enabled is true or a threshold is set.
+     */
+    private final Rule gcTime = new Rule();
+
+    /**
+     * The rss trigger: resident memory in percent of rss-limit; captures MEM and a memory.txt breakdown. Runs when
+     * enabled is true or a threshold is set.
+     */
+    private final Rule rss = new Rule();
+
+    /** Denominator of the rss percentage. Default: the cgroup memory limit, else physical memory. */
+    private DataSize rssLimit;
+
+    /**
+     * Triggers on the application's own Micrometer meters, by trigger name (lower case, digits, '.', '_', '-'), read
+     * from the MeterRegistry every collect interval. Each needs meter, min and abs.
+     */
+    private final Map<String, MeterTrigger> triggers = new LinkedHashMap<>();
+
     /** The disk budget of the dump directory. */
     private final Dump dump = new Dump();
 
@@ -140,6 +169,116 @@ public class HolmesProperties implements Validator {
 
         public void setCooldown(Duration cooldown) {
             this.cooldown = cooldown;
+        }
+    }
+
+    /**
+     * A trigger on a Micrometer meter: a timer's published percentile, mean or max in milliseconds, a counter's rate
+     * per second, or a gauge's value. A meter that does not exist yet is a skipped reading.
+     */
+    public static class MeterTrigger {
+
+        /** Name of the meter, for example http.server.requests. */
+        private String meter;
+
+        /** Tags the meter must have, for example uri: /checkout. */
+        private Map<String, String> tags = new LinkedHashMap<>();
+
+        /**
+         * What to read: value (a gauge's value, a counter's count), count-rate (events per second since the previous
+         * reading), mean or max (a timer's, in ms), or a published percentile such as p99 (in ms for a timer).
+         */
+        private String statistic = "value";
+
+        /** Readings below this never capture. Required. */
+        private Integer min;
+
+        /** How many percent above the average of the previous ten readings a reading must be to capture. */
+        private Integer diff = 100;
+
+        /** Readings above this capture whatever the average. Required. */
+        private Integer abs;
+
+        /** Readings at or above this never capture; 0 turns the ceiling off. */
+        private Integer max = 0;
+
+        /** How long the trigger rests after it captured. */
+        private Duration cooldown = Duration.ofMinutes(5);
+
+        /** What to capture when it fires. */
+        private List<io.holmes.DumpType> captures = new ArrayList<>(List.of(io.holmes.DumpType.CPU,
+                io.holmes.DumpType.THREAD));
+
+        public String getMeter() {
+            return meter;
+        }
+
+        public void setMeter(String meter) {
+            this.meter = meter;
+        }
+
+        public Map<String, String> getTags() {
+            return tags;
+        }
+
+        public void setTags(Map<String, String> tags) {
+            this.tags = tags;
+        }
+
+        public String getStatistic() {
+            return statistic;
+        }
+
+        public void setStatistic(String statistic) {
+            this.statistic = statistic;
+        }
+
+        public Integer getMin() {
+            return min;
+        }
+
+        public void setMin(Integer min) {
+            this.min = min;
+        }
+
+        public Integer getDiff() {
+            return diff;
+        }
+
+        public void setDiff(Integer diff) {
+            this.diff = diff;
+        }
+
+        public Integer getAbs() {
+            return abs;
+        }
+
+        public void setAbs(Integer abs) {
+            this.abs = abs;
+        }
+
+        public Integer getMax() {
+            return max;
+        }
+
+        public void setMax(Integer max) {
+            this.max = max;
+        }
+
+        public Duration getCooldown() {
+            return cooldown;
+        }
+
+        public void setCooldown(Duration cooldown) {
+            this.cooldown = cooldown;
+        }
+
+        public List<io.holmes.DumpType> getCaptures() {
+            return captures;
+        }
+
+        public void setCaptures(List<io.holmes.DumpType> captures) {
+            this.captures = captures;
         }
     }
 
@@ -447,6 +586,30 @@ public class HolmesProperties implements Validator {
 
     public ThreadRule getThread() {
         return thread;
+    }
+
+    public Rule getGcHeap() {
+        return gcHeap;
+    }
+
+    public Rule getGcTime() {
+        return gcTime;
+    }
+
+    public Rule getRss() {
+        return rss;
+    }
+
+    public DataSize getRssLimit() {
+        return rssLimit;
+    }
+
+    public void setRssLimit(DataSize rssLimit) {
+        this.rssLimit = rssLimit;
+    }
+
+    public Map<String, MeterTrigger> getTriggers() {
+        return triggers;
     }
 
     public Dump getDump() {

@@ -2,7 +2,9 @@ package io.holmes.spring;
 
 import io.holmes.DumpType;
 import io.holmes.Holmes;
+import io.holmes.Probe;
 import io.holmes.Rule;
+import io.holmes.Trigger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,10 +41,14 @@ public final class HolmesPropertiesMapper {
         FIELDS.put("closeTimeout", "closeTimeout");
         FIELDS.put("dumpBudget.maxEvents", "dump.maxFiles");
         FIELDS.put("dumpBudget.maxBytes", "dump.maxSize");
+        FIELDS.put("rssLimit", "rssLimit");
         for (String field : List.of("min", "diff", "abs", "max", "cooldown")) {
             FIELDS.put("cpuDump." + field, "cpu." + field);
             FIELDS.put("memDump." + field, "mem." + field);
             FIELDS.put("threadDump." + field, "thread." + field);
+            FIELDS.put("gcHeapDump." + field, "gcHeap." + field);
+            FIELDS.put("gcTimeDump." + field, "gcTime." + field);
+            FIELDS.put("rssDump." + field, "rss." + field);
         }
     }
 
@@ -123,7 +129,92 @@ public final class HolmesPropertiesMapper {
         rule(p.getCpu(), DumpType.CPU, b);
         rule(p.getMem(), DumpType.MEM, b);
         rule(p.getThread(), DumpType.THREAD, b);
+        if (p.getRssLimit() != null) {
+            b.rssLimit(p.getRssLimit().toBytes());
+        }
+        if (runs(p.getGcHeap())) {
+            Thresholds r = withDefaults(p.getGcHeap(), Trigger.GC_HEAP);
+            b.gcHeapDump(r.min(), r.diff(), r.abs(), r.cooldown());
+        }
+        if (runs(p.getGcTime())) {
+            Thresholds r = withDefaults(p.getGcTime(), Trigger.GC_TIME);
+            b.gcTimeDump(r.min(), r.diff(), r.abs(), r.cooldown());
+        }
+        if (runs(p.getRss())) {
+            Thresholds r = withDefaults(p.getRss(), Trigger.RSS);
+            b.rssDump(r.min(), r.diff(), r.abs(), r.cooldown());
+        }
         return b;
+    }
+
+    /** A newer built-in trigger runs when enabled is true, or when a threshold is set and enabled is not false. */
+    private static boolean runs(HolmesProperties.Rule r) {
+        if (r.getEnabled() != null) {
+            return r.getEnabled();
+        }
+        return r.getMin() != null || r.getDiff() != null || r.getAbs() != null || r.getCooldown() != null;
+    }
+
+    /** The thresholds set, the built-in trigger's defaults for the others; unchecked (the builder checks them). */
+    private static Thresholds withDefaults(HolmesProperties.Rule r, String trigger) {
+        Rule d = Rule.defaults(trigger);
+        return new Thresholds(r.getMin() != null ? r.getMin() : d.min(), r.getDiff() != null ? r.getDiff() : d.diff(),
+                r.getAbs() != null ? r.getAbs() : d.abs(), r.getCooldown() != null ? r.getCooldown() : d.cooldown());
+    }
+
+    /** Thresholds carried to the builder as they are. */
+    private record Thresholds(int min, int diff, int abs, Duration cooldown) {
+    }
+
+    /**
+     * Every problem with {@code holmes.triggers.*}, each naming the property; checked without Micrometer, so that a
+     * bad trigger fails start-up the same way whether or not the registry is there yet.
+     */
+    static List<String> meterTriggerProblems(HolmesProperties p) {
+        List<String> problems = new ArrayList<>();
+        if (!p.getTriggers().isEmpty() && !PyroscopeReporters.isPresent("io.micrometer.core.instrument.MeterRegistry")) {
+            problems.add("holmes.triggers read Micrometer meters, but Micrometer is not on the class path");
+        }
+        for (Map.Entry<String, HolmesProperties.MeterTrigger> e : p.getTriggers().entrySet()) {
+            String name = e.getKey();
+            HolmesProperties.MeterTrigger t = e.getValue();
+            String prefix = "holmes.triggers." + name + ".";
+            if (t.getMeter() == null || t.getMeter().isBlank()) {
+                problems.add(prefix + "meter must name a meter, for example http.server.requests");
+            }
+            if (MeterStatistic.parse(t.getStatistic()).isEmpty()) {
+                problems.add(prefix + "statistic must be value, count-rate, mean, max or a percentile such as p99,"
+                        + " but was " + t.getStatistic());
+            }
+            if (t.getMin() == null) {
+                problems.add(prefix + "min must be set");
+            }
+            if (t.getAbs() == null) {
+                problems.add(prefix + "abs must be set");
+            }
+            if (t.getMin() != null && t.getAbs() != null) {
+                try {
+                    meterTrigger(name, t, () -> 0);
+                } catch (IllegalArgumentException invalid) {
+                    String message = invalid.getMessage().replaceFirst("^Invalid Holmes trigger: ", "");
+                    for (String problem : message.split("; ")) {
+                        problems.add(problem.replace("trigger(" + name + ").", prefix)
+                                .replace("trigger name must", prefix.substring(0, prefix.length() - 1) + ": the name must"));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The Holmes trigger of one {@code holmes.triggers.<name>} entry reading {@code probe}. */
+    static Trigger meterTrigger(String name, HolmesProperties.MeterTrigger t, Probe probe) {
+        return Trigger.builder(name, probe)
+                .rule(t.getMin(), t.getDiff() != null ? t.getDiff() : 100, t.getAbs(),
+                        t.getCooldown())
+                .max(t.getMax() != null ? t.getMax() : 0)
+                .captures(t.getCaptures() == null ? new DumpType[0] : t.getCaptures().toArray(new DumpType[0]))
+                .build();
     }
 
     private static void rule(HolmesProperties.Rule r, DumpType type, Holmes.Builder b) {
@@ -163,6 +254,9 @@ public final class HolmesPropertiesMapper {
     static void validate(HolmesProperties p, Errors errors) {
         for (String problem : toBuilder(p).problems()) {
             reject(errors, problem, FIELDS);
+        }
+        for (String problem : meterTriggerProblems(p)) {
+            errors.reject("holmes.invalid", problem);
         }
         if (p.getPyroscope().isConfigured() && PyroscopeReporters.isPresent()) {
             for (String problem : PyroscopeReporters.problems(p.getPyroscope())) {

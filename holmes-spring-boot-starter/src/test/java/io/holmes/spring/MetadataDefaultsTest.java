@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
+import io.holmes.Trigger;
 import io.holmes.reporters.UploadOptions;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,7 +30,8 @@ class MetadataDefaultsTest {
     private static final Set<String> NO_FIXED_DEFAULT = Set.of("holmes.cpu-cores", "holmes.memory-limit",
             "holmes.dump-path", "holmes.pyroscope.server-address", "holmes.pyroscope.application-name",
             "holmes.pyroscope.labels", "holmes.pyroscope.tenant-id", "holmes.pyroscope.basic-auth-user",
-            "holmes.pyroscope.basic-auth-password", "holmes.pyroscope.bearer-token", "holmes.pyroscope.headers");
+            "holmes.pyroscope.basic-auth-password", "holmes.pyroscope.bearer-token", "holmes.pyroscope.headers",
+            "holmes.rss-limit", "holmes.triggers");
 
     @Test
     void everyDefaultInTheMetadataIsTheOneHolmesApplies() throws Exception {
@@ -57,6 +60,15 @@ class MetadataDefaultsTest {
             if (type == DumpType.THREAD) {
                 expected.put(prefix + "max", rule.max());
             }
+        }
+        for (String trigger : List.of(Trigger.GC_HEAP, Trigger.GC_TIME, Trigger.RSS)) {
+            Rule rule = Rule.defaults(trigger);
+            String prefix = "holmes." + trigger + ".";
+            expected.put(prefix + "enabled", false);
+            expected.put(prefix + "min", rule.min());
+            expected.put(prefix + "diff", rule.diff());
+            expected.put(prefix + "abs", rule.abs());
+            expected.put(prefix + "cooldown", rule.cooldown());
         }
         expected.put("holmes.pyroscope.timeout", UploadOptions.DEFAULT_TIMEOUT);
         expected.put("holmes.pyroscope.max-retries", UploadOptions.DEFAULT_MAX_RETRIES);

@@ -1,0 +1,96 @@
+package io.holmes.samples.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The checkout-p99 meter trigger of application.yml over real HTTP: fast checkouts fill its window from the
+ * http.server.requests timer, then slow checkouts double the p99 and Holmes captures CPU and threads, both events
+ * named after the trigger.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"holmes.collect-interval=100ms", "holmes.sampling-time=1s"})
+class CheckoutTriggerTest {
+
+    @TempDir
+    static Path dumps;
+
+    @DynamicPropertySource
+    static void dumpPath(DynamicPropertyRegistry registry) {
+        registry.add("holmes.dump-path", () -> dumps.toString());
+    }
+
+    @Autowired
+    TestRestTemplate http;
+
+    private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+    };
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void slowCheckoutsFireTheCheckoutP99Trigger() {
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertThat(http.getForEntity("/checkout", Map.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+            return window(holmes()).size() == 10;
+        });
+        assertThat(window(holmes())).allMatch(ms -> ms < 100);
+        assertThat(checkoutEvents(holmes())).isEmpty();
+
+        assertThat(http.exchange("/spike/checkout?millis=400&seconds=120", HttpMethod.POST, HttpEntity.EMPTY, JSON)
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
+        List<Map<String, Object>> events = await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    http.getForEntity("/checkout", Map.class);
+                    return checkoutEvents(holmes());
+                }, e -> e.size() == 2);
+        assertThat(events).extracting(e -> e.get("type")).containsExactlyInAnyOrder("cpu", "thread");
+        for (Map<String, Object> event : events) {
+            assertThat(event.get("trigger")).isEqualTo("checkout-p99");
+            assertThat((Integer) event.get("current")).isGreaterThanOrEqualTo(300);
+            assertThat((List<String>) event.get("files")).isNotEmpty()
+                    .allSatisfy(f -> assertThat(Path.of(f)).exists().hasParent(dumps));
+        }
+    }
+
+    private Map<String, Object> holmes() {
+        ResponseEntity<Map<String, Object>> response = http.exchange("/actuator/holmes", HttpMethod.GET, null, JSON);
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+        return response.getBody();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Integer> window(Map<String, Object> holmes) {
+        Map<String, Object> metrics = (Map<String, Object>) holmes.get("metrics");
+        return (List<Integer>) ((Map<String, Object>) metrics.get("checkout-p99")).get("window");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> checkoutEvents(Map<String, Object> holmes) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        for (Map<String, Object> event : (List<Map<String, Object>>) holmes.get("recentEvents")) {
+            if ("checkout-p99".equals(event.get("trigger"))) {
+                found.add(event);
+            }
+        }
+        return found;
+    }
+}
