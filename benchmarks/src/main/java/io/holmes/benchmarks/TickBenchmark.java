@@ -4,6 +4,9 @@ import com.sun.management.OperatingSystemMXBean;
 import io.holmes.BenchmarkAccess;
 import io.holmes.Holmes;
 import io.holmes.Rule;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -24,7 +27,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One collection tick (three readings, three rule decisions, the bookkeeping around them) against the floor: the
- * same three raw MXBean reads and nothing else. Every rule is enabled with a min no reading reaches, so each
+ * same three raw MXBean reads and nothing else; and a tick with every built-in trigger (cpu, mem, thread, gc-heap,
+ * gc-time, rss) against the raw reads those six need. Every rule is enabled with a min no reading reaches, so each
  * decision ends where most real ticks end, below min, and nothing is captured. (With an average of 0, any reading
  * at or above min is a jump, so "runs every step but never fires" cannot be arranged for an idle metric.) Run with
  * {@code -prof gc} for bytes per tick.
@@ -38,7 +42,11 @@ import org.openjdk.jmh.infra.Blackhole;
 public class TickBenchmark {
 
     private Holmes holmes;
+    private Holmes allTriggers;
     private OperatingSystemMXBean os;
+    private GarbageCollectorMXBean[] collectors;
+    private RandomAccessFile status;
+    private final byte[] statusBuffer = new byte[16 * 1024];
     private Runtime runtime;
     private ThreadMXBean threads;
 
@@ -53,14 +61,29 @@ public class TickBenchmark {
                 .threadDump(Integer.MAX_VALUE, 100, Integer.MAX_VALUE, 0, Duration.ofMinutes(1))
                 .build()
                 .start();
+        allTriggers = BenchmarkAccess.steppingClock(Holmes.builder(), Duration.ofMillis(100))
+                .collectInterval(Duration.ofHours(1))
+                .dumpPath(Files.createTempDirectory("holmes-tick-all"))
+                .cpuDump(Rule.MAX_PERCENT, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
+                .memDump(Rule.MAX_PERCENT, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
+                .threadDump(Integer.MAX_VALUE, 100, Integer.MAX_VALUE, 0, Duration.ofMinutes(1))
+                .gcHeapDump(Rule.MAX_PERCENT, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
+                .gcTimeDump(Rule.MAX_PERCENT, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
+                .rssDump(Rule.MAX_PERCENT, 100, Rule.MAX_PERCENT, Duration.ofMinutes(1))
+                .build()
+                .start();
+        collectors = ManagementFactory.getGarbageCollectorMXBeans().toArray(new GarbageCollectorMXBean[0]);
+        status = new RandomAccessFile("/proc/self/status", "r");
         os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         runtime = Runtime.getRuntime();
         threads = ManagementFactory.getThreadMXBean();
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws IOException {
         holmes.close();
+        allTriggers.close();
+        status.close();
     }
 
     @Benchmark
@@ -74,5 +97,21 @@ public class TickBenchmark {
     @Benchmark
     public void tick() {
         BenchmarkAccess.tick(holmes);
+    }
+
+    /** The floor of a tick with every built-in trigger: the three reads above, the GC times, /proc/self/status. */
+    @Benchmark
+    public void rawReadsAllTriggers(Blackhole bh) throws IOException {
+        rawReads(bh);
+        for (GarbageCollectorMXBean collector : collectors) {
+            bh.consume(collector.getCollectionTime());
+        }
+        status.seek(0);
+        bh.consume(status.read(statusBuffer, 0, statusBuffer.length));
+    }
+
+    @Benchmark
+    public void tickAllTriggers() {
+        BenchmarkAccess.tick(allTriggers);
     }
 }
