@@ -197,7 +197,8 @@ public final class DumpEvent {
 
     @Override
     public String toString() {
-        return "DumpEvent{id=" + id + ", type=" + type + ", trigger=" + trigger + ", reason=" + reason + ", current=" + current
+        return "DumpEvent{id=" + id + ", type=" + type + ", trigger=" + trigger + ", reason=" + reason
+                + ", current=" + current
                 + ", average=" + average + ", start=" + start + ", end=" + end + ", files=" + files + '}';
     }
 
@@ -234,7 +235,7 @@ public final class DumpEvent {
             return this;
         }
 
-        /** The trigger that fired; default the original trigger of the type ({@code cpu}, {@code mem}, {@code thread}). */
+        /** Trigger that fired; default the original trigger of the type ({@code cpu}, {@code mem}, {@code thread}). */
         public Builder trigger(String trigger) {
             this.trigger = trigger;
             return this;

@@ -166,7 +166,8 @@ public final class Holmes implements AutoCloseable {
         List<Probe> readers = new ArrayList<>();
         ProcessProbe process = this.probe;
         for (DumpType type : DumpType.values()) {
-            entries.add(new RuleBook.Entry(type.fileTag(), rules.get(type), EnumSet.of(type), b.configured.contains(type)));
+            entries.add(new RuleBook.Entry(type.fileTag(), rules.get(type), EnumSet.of(type),
+                    b.configured.contains(type)));
         }
         readers.add(process::cpuPercent);
         readers.add(process::heapPercent);
@@ -175,7 +176,8 @@ public final class Holmes implements AutoCloseable {
         for (Map.Entry<String, Builder.RuleDraft> draft : b.builtIns.entrySet()) {
             BuiltInTriggers.Spec spec = BuiltInTriggers.spec(draft.getKey());
             Builder.RuleDraft d = draft.getValue();
-            entries.add(new RuleBook.Entry(spec.name(), Rule.of(d.min, d.diff, d.abs, 0, d.cooldown), spec.captures(), true));
+            entries.add(new RuleBook.Entry(spec.name(), Rule.of(d.min, d.diff, d.abs, 0, d.cooldown), spec.captures(),
+                    true));
             readers.add(spec.probe().apply(context));
         }
         for (Trigger trigger : b.triggers) {
@@ -336,12 +338,12 @@ public final class Holmes implements AutoCloseable {
         rules.setRule(Objects.requireNonNull(rule, "rule"));
     }
 
-    /** The names of every trigger, in the order they are read: {@code cpu}, {@code mem}, {@code thread}, then the others. */
+    /** Every trigger's name, in the order they are read: {@code cpu}, {@code mem}, {@code thread}, then the others. */
     public List<String> triggers() {
         return rules.names();
     }
 
-    /** Turns the trigger named {@code trigger} on (for {@code cpu}, {@code mem}, {@code thread}: as {@link #enable(DumpType)}). */
+    /** Turns the trigger named {@code trigger} on ({@code cpu}, {@code mem}, {@code thread}: as {@link #enable(DumpType)}). */
     public void enable(String trigger) {
         rules.setEnabled(indexOf(trigger), true);
     }
