@@ -49,9 +49,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An anomaly-triggered profiler for this JVM. Every collect interval Holmes reads process CPU %, heap % and
- * the live thread count, compares each reading with the average of the previous ten, and when a configured
- * {@link Rule} fires it captures evidence into the dump directory and hands the event to the reporters.
+ * An anomaly-triggered profiler for this JVM. Every collect interval Holmes reads each {@link Trigger} (process
+ * CPU %, heap % and the live thread count always; heap after GC, GC time, resident memory and the application's own
+ * {@link Probe}s when configured), compares each reading with the average of its previous ten, and when a
+ * trigger's {@link Rule} fires it captures evidence into the dump directory and hands the event to the reporters.
  *
  * <pre>{@code
  * Holmes holmes = Holmes.builder()
