@@ -81,11 +81,15 @@ class ScratchSecurityTest {
         }
     }
 
-    /** The profiler's file, once it exists, in Holmes' scratch directory. */
+    /**
+     * The profiler's file, once it exists, in Holmes' scratch directory (not the finished look-back window, a
+     * {@code .before.jfr} that may already sit in the dump directory when JFR was warm).
+     */
     private Path awaitRecordingInProgress() {
         Path[] found = new Path[1];
         await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20)).until(() -> {
-            Optional<Path> jfr = walk(dumps).filter(p -> p.toString().endsWith(".jfr")).findFirst();
+            Optional<Path> jfr = walk(dumps).filter(p -> p.toString().endsWith(".jfr")
+                    && p.getParent().getFileName().toString().startsWith(".scratch.")).findFirst();
             jfr.ifPresent(p -> found[0] = p);
             return jfr.isPresent();
         });

@@ -95,11 +95,13 @@ class UserProbeTriggerTest {
                 assertThat(node.get("type").asText()).isEqualTo(event.type().fileTag());
             }
             DumpEvent threads = events.stream().filter(e -> e.type() == DumpType.THREAD).findFirst().orElseThrow();
-            Path text = threads.files().stream().filter(p -> p.toString().endsWith(".txt")).findFirst().orElseThrow();
+            Path text = threads.files().stream().filter(p -> p.toString().endsWith(".txt") && !p.toString().contains(".before."))
+                    .findFirst().orElseThrow();
             String dump = Files.readString(text, StandardCharsets.UTF_8);
             assertThat(dump).contains("checkout-worker").contains("serveCheckout");
             DumpEvent cpu = events.stream().filter(e -> e.type() == DumpType.CPU).findFirst().orElseThrow();
-            Path pprof = cpu.files().stream().filter(p -> p.toString().endsWith(".pb.gz")).findFirst().orElseThrow();
+            Path pprof = cpu.files().stream().filter(p -> p.toString().endsWith(".pb.gz") && !p.toString().contains(".before."))
+                    .findFirst().orElseThrow();
             assertThat(Pprof.read(pprof).samples()).anyMatch(s -> s.contains("serveCheckout"));
         } finally {
             serving = false;
