@@ -610,7 +610,12 @@ public final class Holmes implements AutoCloseable {
             probe.reset();
             for (Probe p : probes) {
                 if (p instanceof ProbeLifecycle lifecycle) {
-                    lifecycle.open();
+                    try {
+                        lifecycle.open();
+                    } catch (RuntimeException | LinkageError e) {
+                        // Its readings fail and are skipped with one warning; start() goes on.
+                        LOG.debug("Holmes could not prepare a probe: {}", e.toString());
+                    }
                 }
             }
             dispatcher = new ReporterDispatcher(reporters, reporterQueueCapacity, droppedReports, failedReports,
