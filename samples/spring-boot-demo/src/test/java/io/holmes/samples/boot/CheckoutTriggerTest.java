@@ -28,7 +28,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * named after the trigger.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"holmes.collect-interval=100ms", "holmes.sampling-time=1s"})
+        properties = {"holmes.collect-interval=100ms", "holmes.sampling-time=1s",
+                // The slow checkouts burn CPU: left on, the cpu rule would take the CPU capture first, and Holmes
+                // takes at most one CPU capture per 10 s whatever fires. Only the trigger under test stays on.
+                "holmes.cpu.enabled=false", "holmes.mem.enabled=false", "holmes.thread.enabled=false",
+                "holmes.gc-heap.enabled=false", "holmes.gc-time.enabled=false", "holmes.rss.enabled=false"})
 class CheckoutTriggerTest {
 
     @TempDir
@@ -48,11 +52,13 @@ class CheckoutTriggerTest {
     @Test
     @SuppressWarnings("unchecked")
     void slowCheckoutsFireTheCheckoutP99Trigger() {
-        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).until(() -> {
+        // The first requests of a fresh JVM are slow; enough fast ones push them out of the p99, and then ten
+        // readings of the calm p99 fill the trigger's window.
+        await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10)).until(() -> {
             assertThat(http.getForEntity("/checkout", Map.class).getStatusCode()).isEqualTo(HttpStatus.OK);
-            return window(holmes()).size() == 10;
+            List<Integer> window = window(holmes());
+            return window.size() == 10 && window.stream().allMatch(ms -> ms < 100);
         });
-        assertThat(window(holmes())).allMatch(ms -> ms < 100);
         assertThat(checkoutEvents(holmes())).isEmpty();
 
         assertThat(http.exchange("/spike/checkout?millis=400&seconds=120", HttpMethod.POST, HttpEntity.EMPTY, JSON)
@@ -65,7 +71,11 @@ class CheckoutTriggerTest {
         assertThat(events).extracting(e -> e.get("type")).containsExactlyInAnyOrder("cpu", "thread");
         for (Map<String, Object> event : events) {
             assertThat(event.get("trigger")).isEqualTo("checkout-p99");
-            assertThat((Integer) event.get("current")).isGreaterThanOrEqualTo(300);
+            // The p99 climbs as slow checkouts become more than 1 % of the recent ones: the trigger fires on the
+            // first reading at or above min (100 ms) and twice the calm average.
+            assertThat((Integer) event.get("current")).isGreaterThanOrEqualTo(100)
+                    .isGreaterThanOrEqualTo(2 * (Integer) event.get("average"));
+            assertThat((Integer) event.get("average")).isLessThan(100);
             assertThat((List<String>) event.get("files")).isNotEmpty()
                     .allSatisfy(f -> assertThat(Path.of(f)).exists().hasParent(dumps));
         }
