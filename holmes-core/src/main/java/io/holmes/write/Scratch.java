@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -36,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Scratch implements AutoCloseable {
 
     static final String PREFIX = ".scratch.";
+    /** A scratch directory's name until its lock is held; no writer probes or sweeps it. */
+    private static final String UNBORN_PREFIX = ".scratch-unborn.";
     private static final String LOCK = "lock";
     /** A scratch directory without its lock file yet is a writer being born, unless it is this old. */
     private static final Duration NEWBORN = Duration.ofMinutes(1);
@@ -59,26 +62,33 @@ final class Scratch implements AutoCloseable {
         String id = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         HELD.add(id);
         Path directory = dumpDirectory.resolve(PREFIX + id);
+        // Born under a name no other writer looks at, and given its scratch name only once locked: another
+        // writer that tried the lock of a directory still being set up would take it for a dead one and remove it.
+        Path unborn = dumpDirectory.resolve(UNBORN_PREFIX + id);
+        Path created = null;
         FileChannel channel = null;
         try {
             if (posix) {
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(TrustedDirectory.OWNER_DIR));
-                TrustedDirectory.setPermissions(directory, TrustedDirectory.OWNER_DIR);
+                created = Files.createDirectory(unborn, PosixFilePermissions.asFileAttribute(TrustedDirectory.OWNER_DIR));
+                TrustedDirectory.setPermissions(unborn, TrustedDirectory.OWNER_DIR);
             } else {
-                Files.createDirectory(directory);
+                created = Files.createDirectory(unborn);
             }
-            channel = FileChannel.open(directory.resolve(LOCK), Set.of(StandardOpenOption.CREATE_NEW,
+            channel = FileChannel.open(unborn.resolve(LOCK), Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), fileAttributes(posix));
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                throw new IOException("another process locked Holmes' new scratch directory " + directory);
+                throw new IOException("another process locked Holmes' new scratch directory " + unborn);
             }
+            created = Files.move(unborn, directory, StandardCopyOption.ATOMIC_MOVE);
             return new Scratch(id, directory, channel);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
             }
-            deleteTree(directory);
+            if (created != null) {
+                deleteTree(created);
+            }
             HELD.remove(id);
             throw e;
         }
