@@ -18,10 +18,13 @@ import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The demo on a random port: a thread pile-up provoked over HTTP, found through the Actuator endpoint and on disk. */
+// Closed after the class, so Holmes stops writing before JUnit removes its dump directory.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"holmes.collect-interval=100ms", "holmes.sampling-time=1s"})
 class BootDemoTest {

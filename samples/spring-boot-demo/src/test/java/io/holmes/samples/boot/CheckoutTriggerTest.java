@@ -19,6 +19,7 @@ import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -27,6 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * http.server.requests timer, then slow checkouts double the p99 and Holmes captures CPU and threads, both events
  * named after the trigger.
  */
+// Closed after the class, so Holmes stops writing before JUnit removes its dump directory.
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"holmes.collect-interval=100ms", "holmes.sampling-time=1s",
                 // The slow checkouts burn CPU: left on, the cpu rule would take the CPU capture first, and Holmes
