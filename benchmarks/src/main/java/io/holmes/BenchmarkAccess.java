@@ -1,6 +1,6 @@
 package io.holmes;
 
-import io.holmes.capture.CaptureRequest;
+import io.holmes.internal.capture.CaptureRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,29 +1,29 @@
 package io.holmes;
 
-import io.holmes.capture.CaptureRequest;
-import io.holmes.capture.CaptureService;
-import io.holmes.capture.Capturer;
-import io.holmes.capture.LookBackCapture;
-import io.holmes.capture.LookBackRecorder;
-import io.holmes.capture.MemoryReportCapturer;
-import io.holmes.capture.ProfileCapturer;
-import io.holmes.capture.ThreadDumpCapturer;
-import io.holmes.collect.CgroupMemory;
-import io.holmes.collect.CpuQuota;
-import io.holmes.collect.JvmProcessProbe;
-import io.holmes.collect.ProbeLifecycle;
-import io.holmes.collect.ProcessProbe;
-import io.holmes.collect.ReadingLog;
-import io.holmes.decide.Detector;
-import io.holmes.decide.MetricState;
-import io.holmes.decide.RuleBook;
-import io.holmes.decide.TriggerSink;
 import io.holmes.internal.DaemonThreads;
 import io.holmes.internal.OnceLogger;
-import io.holmes.profiler.AsyncProfilerOwner;
-import io.holmes.report.ReporterDispatcher;
-import io.holmes.write.DiskBudget;
-import io.holmes.write.DumpDirectory;
+import io.holmes.internal.capture.CaptureRequest;
+import io.holmes.internal.capture.CaptureService;
+import io.holmes.internal.capture.Capturer;
+import io.holmes.internal.capture.LookBackCapture;
+import io.holmes.internal.capture.LookBackRecorder;
+import io.holmes.internal.capture.MemoryReportCapturer;
+import io.holmes.internal.capture.ProfileCapturer;
+import io.holmes.internal.capture.ThreadDumpCapturer;
+import io.holmes.internal.collect.BuiltInTriggers;
+import io.holmes.internal.collect.CgroupMemory;
+import io.holmes.internal.collect.CpuQuota;
+import io.holmes.internal.collect.JvmProcessProbe;
+import io.holmes.internal.collect.ProbeLifecycle;
+import io.holmes.internal.collect.ProcessProbe;
+import io.holmes.internal.collect.ReadingLog;
+import io.holmes.internal.decide.Detector;
+import io.holmes.internal.decide.RuleBook;
+import io.holmes.internal.decide.TriggerSink;
+import io.holmes.internal.profiler.AsyncProfilerOwner;
+import io.holmes.internal.report.ReporterDispatcher;
+import io.holmes.internal.write.DiskBudget;
+import io.holmes.internal.write.DumpDirectory;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -808,7 +808,7 @@ public final class Holmes implements AutoCloseable {
          * Created {@code 0700} when missing. Holmes writes only into a directory owned by its own user that group and
          * others cannot write, not reached through another user's symbolic link: a directory of its own that group or
          * others can write is tightened to owner-only with one WARN; any other is refused with one WARN, and captures
-         * fail with {@link io.holmes.write.UntrustedDirectoryException}.
+         * fail with {@link io.holmes.UntrustedDirectoryException}.
          */
         public Builder dumpPath(Path path) {
             this.dumpPath = path;

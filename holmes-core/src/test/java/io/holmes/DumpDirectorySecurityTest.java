@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.holmes.testing.LogCapture;
 import io.holmes.testing.OtherUser;
-import io.holmes.write.UntrustedDirectoryException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

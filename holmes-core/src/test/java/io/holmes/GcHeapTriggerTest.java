@@ -3,7 +3,7 @@ package io.holmes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.holmes.decide.Window;
+import io.holmes.internal.decide.Window;
 import io.holmes.testing.GcWatcher;
 import io.holmes.testing.RecordingReporter;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package io.holmes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.holmes.capture.ProfileCapturer;
-import io.holmes.decide.Window;
+import io.holmes.internal.capture.ProfileCapturer;
+import io.holmes.internal.decide.Window;
 import io.holmes.testing.FakeTicker;
 import io.holmes.testing.RecordingReporter;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.holmes.decide.Window;
+import io.holmes.internal.decide.Window;
 import io.holmes.testing.FakeTicker;
 import io.holmes.testing.RecordingReporter;
 import io.holmes.testing.ScriptedProbe;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holmes.testing.LogCapture;
-import io.holmes.write.DiskBudget;
-import io.holmes.write.DumpDirectory;
-import io.holmes.write.PendingEvent;
+import io.holmes.internal.write.DiskBudget;
+import io.holmes.internal.write.DumpDirectory;
+import io.holmes.internal.write.PendingEvent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

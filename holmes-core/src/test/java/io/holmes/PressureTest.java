@@ -3,8 +3,8 @@ package io.holmes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.holmes.collect.JvmProcessProbe;
-import io.holmes.collect.ProcessProbe;
+import io.holmes.internal.collect.JvmProcessProbe;
+import io.holmes.internal.collect.ProcessProbe;
 import io.holmes.testing.RecordingReporter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

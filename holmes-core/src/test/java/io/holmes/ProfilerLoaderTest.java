@@ -50,7 +50,7 @@ class ProfilerLoaderTest {
         assertThat(urls).hasSize(3);
         try (URLClassLoader deployment = new URLClassLoader(urls.toArray(URL[]::new),
                 ClassLoader.getPlatformClassLoader())) {
-            Class<?> owner = Class.forName("io.holmes.profiler.AsyncProfilerOwner", true, deployment);
+            Class<?> owner = Class.forName("io.holmes.internal.profiler.AsyncProfilerOwner", true, deployment);
             Object shared = owner.getMethod("shared").invoke(null);
             Method start = owner.getMethod("start", boolean.class, long.class, long.class, Path.class);
             try {
@@ -60,7 +60,7 @@ class ProfilerLoaderTest {
                 return "started";
             } catch (InvocationTargetException e) {
                 assertThat(e.getCause().getClass().getName())
-                        .isEqualTo("io.holmes.profiler.ProfilerUnavailableException");
+                        .isEqualTo("io.holmes.internal.profiler.ProfilerUnavailableException");
                 return e.getCause().getMessage();
             }
         }

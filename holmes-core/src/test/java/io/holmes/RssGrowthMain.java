@@ -1,6 +1,6 @@
 package io.holmes;
 
-import io.holmes.decide.Window;
+import io.holmes.internal.decide.Window;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.holmes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.holmes.capture.MemoryBreakdown;
+import io.holmes.internal.capture.MemoryBreakdown;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.holmes.decide.Window;
+import io.holmes.internal.decide.Window;
 import io.holmes.testing.Pprof;
 import io.holmes.testing.RecordingReporter;
 import java.nio.charset.StandardCharsets;

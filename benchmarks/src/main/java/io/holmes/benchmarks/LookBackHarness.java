@@ -254,7 +254,7 @@ public final class LookBackHarness {
             System.out.printf("steady %d s with the workload on %d cores: Flight Recorder's threads and holmes-look-back"
                             + " used %.0f ms of CPU = %.3f %% of one core (%.3f %% of the machine); repository peak %.1f"
                             + " MiB (bound %d MiB)%n", seconds, cores, cpu / 1e6, 100.0 * cpu / wall,
-                    100.0 * cpu / wall / cores, peak / 1048576.0, io.holmes.capture.LookBackRecorder.MAX_SIZE_BYTES >> 20);
+                    100.0 * cpu / wall / cores, peak / 1048576.0, io.holmes.internal.capture.LookBackRecorder.MAX_SIZE_BYTES >> 20);
             System.out.println("| event | window | trigger → window written and converted (ms) | .before.jfr | all .before.* | samples |");
             System.out.println("|---|---|---|---|---|---|");
             for (DumpType type : DumpType.values()) {

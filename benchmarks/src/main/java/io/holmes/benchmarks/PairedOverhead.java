@@ -5,7 +5,7 @@ import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
-import io.holmes.profiler.AsyncProfilerOwner;
+import io.holmes.internal.profiler.AsyncProfilerOwner;
 import io.pyroscope.javaagent.PyroscopeAgent;
 import io.pyroscope.javaagent.api.Logger;
 import io.pyroscope.javaagent.config.Config;

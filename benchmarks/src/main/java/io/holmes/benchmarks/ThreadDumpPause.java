@@ -1,6 +1,6 @@
 package io.holmes.benchmarks;
 
-import io.holmes.capture.ThreadSnapshot;
+import io.holmes.internal.capture.ThreadSnapshot;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.holmes.testing;
 
-import io.holmes.collect.ProcessProbe;
+import io.holmes.internal.collect.ProcessProbe;
 
 /** Readings a test sets before each tick; a reading set to a {@link RuntimeException} throws it. */
 public final class ScriptedProbe implements ProcessProbe {

@@ -1,7 +1,7 @@
 package io.holmes.reporters;
 
 import io.holmes.DumpEvent;
-import io.holmes.write.EventJson;
+import io.holmes.internal.write.EventJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

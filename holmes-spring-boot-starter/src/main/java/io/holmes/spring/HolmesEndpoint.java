@@ -4,7 +4,7 @@ import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
-import io.holmes.decide.MetricState;
+import io.holmes.MetricState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

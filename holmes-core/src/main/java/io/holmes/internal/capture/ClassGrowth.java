@@ -1,0 +1,106 @@
+package io.holmes.internal.capture;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which classes grew between two class histograms: instances and bytes before, after, and the difference, the
+ * classes that gained the most bytes first. Both histograms count every object on the heap, reachable or not
+ * ({@code GC.class_histogram -all}, no forced full GC), so garbage not yet collected counts as growth too; a class
+ * that keeps growing across captures is the one to look at.
+ */
+final class ClassGrowth {
+
+    /** {@code "   1:        123456      7890123  java.lang.String (java.base@17)"}. */
+    private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(.+?)\\s*$");
+
+    /** One class in both histograms. */
+    record Row(String className, long instancesBefore, long bytesBefore, long instancesAfter, long bytesAfter) {
+        long bytesGained() {
+            return bytesAfter - bytesBefore;
+        }
+
+        long instancesGained() {
+            return instancesAfter - instancesBefore;
+        }
+    }
+
+    private ClassGrowth() {
+    }
+
+    /** Every class of either histogram, the largest byte gain first (ties by name). */
+    static List<Row> compare(String before, String after) {
+        Map<String, long[]> old = parse(before);
+        Map<String, long[]> now = parse(after);
+        Map<String, Row> rows = new HashMap<>();
+        for (Map.Entry<String, long[]> e : now.entrySet()) {
+            long[] b = old.getOrDefault(e.getKey(), new long[2]);
+            rows.put(e.getKey(), new Row(e.getKey(), b[0], b[1], e.getValue()[0], e.getValue()[1]));
+        }
+        for (Map.Entry<String, long[]> e : old.entrySet()) {
+            rows.putIfAbsent(e.getKey(), new Row(e.getKey(), e.getValue()[0], e.getValue()[1], 0, 0));
+        }
+        List<Row> sorted = new ArrayList<>(rows.values());
+        sorted.sort(Comparator.comparingLong(Row::bytesGained).reversed().thenComparing(Row::className));
+        return sorted;
+    }
+
+    /** Class name to {instances, bytes}, from the numbered rows of a {@code GC.class_histogram} answer. */
+    static Map<String, long[]> parse(String histogram) {
+        Map<String, long[]> classes = new LinkedHashMap<>();
+        for (String line : histogram.split("\n")) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                long[] counts = classes.computeIfAbsent(m.group(3), k -> new long[2]);
+                counts[0] += Long.parseLong(m.group(1));
+                counts[1] += Long.parseLong(m.group(2));
+            }
+        }
+        return classes;
+    }
+
+    /** The report: a header, the first {@code limit} classes that gained bytes, and the totals. */
+    static String report(String before, String after, long millisBetween, int limit) {
+        List<Row> rows = compare(before, after);
+        StringBuilder out = new StringBuilder(128 * (limit + 6));
+        out.append(String.format(Locale.ROOT, "Classes by bytes gained in %d ms, between two histograms of all objects "
+                + "(reachable or not; no GC forced)%n%n", millisBetween));
+        out.append(String.format(Locale.ROOT, "%5s %14s %12s %12s %14s %12s %14s  %s%n", "rank", "bytes gained",
+                "inst gained", "inst before", "bytes before", "inst after", "bytes after", "class"));
+        long totalBefore = 0;
+        long totalAfter = 0;
+        int listed = 0;
+        int more = 0;
+        for (Row row : rows) {
+            totalBefore += row.bytesBefore();
+            totalAfter += row.bytesAfter();
+            if (row.bytesGained() <= 0) {
+                continue;
+            }
+            if (listed == limit) {
+                more++;
+                continue;
+            }
+            listed++;
+            out.append(String.format(Locale.ROOT, "%4d: %+14d %+12d %12d %14d %12d %14d  %s%n", listed,
+                    row.bytesGained(), row.instancesGained(), row.instancesBefore(), row.bytesBefore(),
+                    row.instancesAfter(), row.bytesAfter(), row.className()));
+        }
+        if (more > 0) {
+            out.append(String.format(Locale.ROOT, "   ... %d more classes gained bytes%n", more));
+        }
+        if (listed == 0) {
+            out.append("   no class gained bytes\n");
+        }
+        out.append(String.format(Locale.ROOT, "%nTotal: %d bytes before, %d bytes after, %+d%n", totalBefore,
+                totalAfter, totalAfter - totalBefore));
+        return out.toString();
+    }
+}

@@ -1,0 +1,163 @@
+package io.holmes.internal.capture;
+
+import io.holmes.DumpEvent;
+import io.holmes.DumpType;
+import io.holmes.internal.OnceLogger;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the window that ends at an event's trigger, from the {@link LookBackRecorder}, beside the event's forward
+ * capture: {@code <type>.<stamp>.before.jfr} (what the recording held), and the view that matches the type as
+ * {@code .before.pb.gz} and {@code .before.html}, made by async-profiler's converter and cut to the window: CPU
+ * samples for {@code cpu}, allocated bytes by stack for {@code mem} (plus {@code .before.live.pb.gz}, sampled objects
+ * alive at the trigger by allocation site), time blocked or parked by stack for {@code thread}. The event gets the
+ * window actually covered and its sample counts. Runs on the capture thread before the forward capture, so the dump
+ * follows the trigger closely; a failure costs the event its look-back files, never the event.
+ */
+public final class LookBackCapture {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LookBackCapture.class);
+
+    /** No look-back: events say so in their details. */
+    public static final LookBackCapture OFF = new LookBackCapture(null);
+
+    /** Event types counted in the JSON: the evidence the recorder keeps. */
+    static final List<String> COUNTED = List.of("jdk.ExecutionSample", "jdk.ObjectAllocationSample",
+            "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.GarbageCollection", LiveObjectsProfile.OLD_OBJECT_SAMPLE);
+
+    private final LookBackRecorder recorder;
+    private final OnceLogger warnings = new OnceLogger(LOG);
+
+    private LookBackCapture(LookBackRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    public static LookBackCapture of(LookBackRecorder recorder) {
+        return new LookBackCapture(recorder);
+    }
+
+    /** What the before-profile of {@code type} shows. */
+    static String view(DumpType type) {
+        return switch (type) {
+            case CPU -> "cpu samples";
+            case MEM -> "allocated bytes by stack";
+            case THREAD -> "time blocked or parked by stack";
+        };
+    }
+
+    /** Converter arguments for the view of {@code type}, cut to {@code [from, to]} (epoch milliseconds). */
+    static List<String> converterArgs(DumpType type, Instant from, Instant to) {
+        List<String> args = new ArrayList<>();
+        switch (type) {
+            case MEM -> args.addAll(List.of("--alloc", "--total"));
+            case THREAD -> args.addAll(List.of("--lock", "--total"));
+            default -> {
+                // execution samples are the converter's default
+            }
+        }
+        args.addAll(List.of("--from", Long.toString(from.toEpochMilli()), "--to", Long.toString(to.toEpochMilli())));
+        return args;
+    }
+
+    /** Writes the before-files of every capture of a group (one dump serves them all). Never throws. */
+    public void write(List<Capture> captures) {
+        if (recorder == null) {
+            captures.forEach(c -> c.event().detail("lookBack", "off"));
+            return;
+        }
+        if (!recorder.isRecording()) {
+            captures.forEach(c -> c.event().detail("lookBack", recorder.status()));
+            return;
+        }
+        Path leadJfr = null;
+        Instant since = null;
+        for (Capture capture : captures) {
+            List<Path> before = capture.files().files();
+            try {
+                Path jfr;
+                if (leadJfr == null) {
+                    Path scratch = capture.files().scratch("before.jfr");
+                    since = recorder.dump(scratch);
+                    jfr = capture.files().adopt(scratch, "before.jfr");
+                    leadJfr = jfr;
+                } else {
+                    jfr = capture.files().copy(leadJfr, "before.jfr");
+                }
+                writeViews(capture, jfr, since);
+                warnings.clear("failed");
+            } catch (Exception | LinkageError e) {
+                warnings.warn("failed", "Holmes could not write the look-back window of a {} event: {}",
+                        capture.request().type(), e.toString());
+                capture.event().detail("lookBack", "failed: " + e);
+                // All of the window or none of it: the event goes on with its forward capture alone.
+                for (Path written : capture.files().files()) {
+                    if (!before.contains(written)) {
+                        capture.files().discard(written);
+                    }
+                }
+                capture.event().lookBack(null);
+                if (leadJfr != null && !capture.files().files().contains(leadJfr)) {
+                    leadJfr = null; // it was this capture's: the next one dumps again
+                }
+            }
+        }
+    }
+
+    private void writeViews(Capture capture, Path jfr, Instant since) throws IOException {
+        DumpType type = capture.request().type();
+        Instant to = capture.request().triggered();
+        Instant from = to.minus(recorder.lookBack());
+        if (since != null && since.isAfter(from)) {
+            from = since.isAfter(to) ? to : since;
+        }
+        List<Path> files = new ArrayList<>();
+        files.add(jfr);
+        List<String> args = converterArgs(type, from, to);
+        long seconds = Math.max(1, Duration.between(from, to).toSeconds());
+        String title = "Holmes " + view(type) + ", " + seconds + " s BEFORE the trigger " + capture.files().stamp()
+                + " (" + capture.request().reason() + ")";
+        files.add(capture.files().write("before.pb.gz", out -> JfrConversions.pprof(jfr, args, out)));
+        files.add(capture.files().write("before.html", out -> JfrConversions.flameGraph(jfr, args, title, out)));
+
+        Map<String, Long> samples = new LinkedHashMap<>();
+        COUNTED.forEach(name -> samples.put(name, 0L));
+        List<RecordedEvent> live = new ArrayList<>();
+        try (RecordingFile file = new RecordingFile(jfr)) {
+            while (file.hasMoreEvents()) {
+                RecordedEvent event = file.readEvent();
+                String name = event.getEventType().getName();
+                if (!samples.containsKey(name)) {
+                    continue;
+                }
+                Instant at = event.getStartTime();
+                if (name.equals(LiveObjectsProfile.OLD_OBJECT_SAMPLE)) {
+                    // Written when the window was dumped, after the trigger; earlier dumps left older ones.
+                    if (!at.isBefore(to)) {
+                        samples.merge(name, 1L, Long::sum);
+                        live.add(event);
+                    }
+                } else if (!at.isBefore(from) && !at.isAfter(to)) {
+                    samples.merge(name, 1L, Long::sum);
+                }
+            }
+        }
+        if (type == DumpType.MEM) {
+            byte[] profile = LiveObjectsProfile.encode(live, to);
+            files.add(capture.files().write("before.live.pb.gz", out -> ThreadDumpCapturer.gzip(profile, out)));
+        }
+        capture.event().lookBack(new DumpEvent.LookBack(from, to, view(type), samples, files))
+                // CPU samples per second and thread in the window, as Pyroscope's ingest API expects it.
+                .detail("lookBackSampleRate", Long.toString(1000 / LookBackRecorder.EXECUTION_PERIOD_MILLIS));
+    }
+}

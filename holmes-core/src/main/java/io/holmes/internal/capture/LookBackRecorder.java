@@ -1,0 +1,241 @@
+package io.holmes.internal.capture;
+
+import io.holmes.internal.DaemonThreads;
+import io.holmes.internal.OnceLogger;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the recent past: a JDK Flight Recorder recording that runs from Holmes' start to its stop and holds the
+ * last {@code lookBack} of low-rate evidence, so that an event can show what led up to its trigger. It runs beside
+ * async-profiler (which does not use Flight Recorder) and beside any recording of the application's own, whose
+ * settings it leaves alone. The settings, and what each buys:
+ *
+ * <ul>
+ *   <li>{@code jdk.ExecutionSample} every {@value #EXECUTION_PERIOD_MILLIS} ms: where the CPU went. JFR samples at
+ *       most a few running threads per period, so the cost is flat in the number of threads; a burst of 700 ms on
+ *       two threads gets up to 28 samples.</li>
+ *   <li>{@code jdk.ObjectAllocationSample} throttled to {@value #ALLOCATION_THROTTLE}, with stacks: who allocated.
+ *       Each sample is weighted by the bytes its thread allocated since the previous one, so a burst of hundreds of
+ *       megabytes in a fraction of a second is attributed in full from a handful of samples.</li>
+ *   <li>{@code jdk.OldObjectSample} with allocation stacks and no path-to-GC-roots search ({@code cutoff 0 ns}): a
+ *       few hundred sampled objects still alive at the trigger, by allocation site. Written when the window is
+ *       dumped; only objects that survived a collection are reported.</li>
+ *   <li>{@code jdk.ThreadPark} and {@code jdk.JavaMonitorEnter} of {@value #BLOCKING_THRESHOLD_MILLIS} ms or
+ *       more, with stacks: time blocked or parked, by stack. An event is written when the wait ends, so waits still
+ *       going on at the trigger are not in it (the thread dump after the trigger shows those).</li>
+ *   <li>{@code jdk.GarbageCollection} and {@code jdk.GCHeapSummary}: every collection, with the heap before and
+ *       after it.</li>
+ * </ul>
+ *
+ * <p>The recording keeps {@code lookBack} plus {@value #MARGIN_SECONDS} s (for a trigger whose capture waits behind
+ * another) and at most {@value #MAX_SIZE_BYTES} bytes. Flight Recorder drops data a whole chunk at a time, so every
+ * {@code lookBack / 3} the worker starts and closes an empty recording, which makes it begin a new chunk: older
+ * chunks can then be dropped, and a dump holds at most about {@code lookBack + lookBack / 3 + }{@value
+ * #MARGIN_SECONDS} s. The chunks live in Flight Recorder's repository, which this
+ * class makes private first ({@link PrivateRepository}).
+ *
+ * <p>Starting Flight Recorder can take a few hundred milliseconds, so it happens on the {@code holmes-look-back}
+ * daemon thread; until then, and when Flight Recorder is missing or refuses, {@link #isRecording()} is false and
+ * events go without a look-back window.
+ */
+public final class LookBackRecorder implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LookBackRecorder.class);
+
+    static final long EXECUTION_PERIOD_MILLIS = 50;
+    static final String ALLOCATION_THROTTLE = "50/s";
+    static final long BLOCKING_THRESHOLD_MILLIS = 20;
+    /** How much longer than the window the recording keeps. */
+    static final long MARGIN_SECONDS = 10;
+    /** Bound of the recording in Flight Recorder's repository. */
+    public static final long MAX_SIZE_BYTES = 32L * 1024 * 1024;
+
+    private final Duration lookBack;
+    private final OnceLogger warnings;
+    private final ScheduledExecutorService worker;
+    private final Object lock = new Object();
+    private Recording recording;
+    private Instant since;
+    private PrivateRepository repository;
+    private volatile String status = "starting";
+    private boolean closed;
+
+    private LookBackRecorder(Duration lookBack, OnceLogger warnings) {
+        this.lookBack = lookBack;
+        this.warnings = warnings;
+        this.worker = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("holmes-look-back"));
+    }
+
+    /**
+     * Starts recording the last {@code lookBack} on the {@code holmes-look-back} thread; never throws and never
+     * blocks on Flight Recorder.
+     *
+     * @param available whether this JVM has Flight Recorder ({@link FlightRecorder#isAvailable()} outside tests)
+     * @param warnings  the owner's warn-once log, so that a JVM without Flight Recorder is told once, not at every
+     *                  start
+     */
+    public static LookBackRecorder start(Duration lookBack, BooleanSupplier available, OnceLogger warnings) {
+        LookBackRecorder recorder = new LookBackRecorder(lookBack, warnings);
+        recorder.worker.execute(() -> recorder.begin(available));
+        return recorder;
+    }
+
+    /** The JVM's own answer to whether Flight Recorder can record. */
+    public static boolean flightRecorderAvailable() {
+        try {
+            return FlightRecorder.isAvailable();
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    public Duration lookBack() {
+        return lookBack;
+    }
+
+    public boolean isRecording() {
+        synchronized (lock) {
+            return recording != null;
+        }
+    }
+
+    /** Why there is no recording ({@code "starting"}, {@code "Flight Recorder is not available"}, ...), or "recording". */
+    public String status() {
+        return status;
+    }
+
+    private void begin(BooleanSupplier available) {
+        try {
+            if (!available.getAsBoolean()) {
+                status = "JDK Flight Recorder is not available in this JVM";
+                warnings.warn("look-back", "Holmes runs without look-back: JDK Flight Recorder is not available in this"
+                        + " JVM; events will show only what happens after their trigger");
+                return;
+            }
+            PrivateRepository privateRepository = PrivateRepository.prepare();
+            Recording r = newRecording(lookBack);
+            r.start();
+            long period = Math.max(1_000, lookBack.toMillis() / 3);
+            synchronized (lock) {
+                if (closed) {
+                    r.close();
+                    privateRepository.release();
+                    return;
+                }
+                recording = r;
+                since = r.getStartTime() != null ? r.getStartTime() : Instant.now();
+                repository = privateRepository;
+                status = "recording";
+            }
+            warnings.clear("look-back");
+            worker.scheduleWithFixedDelay(this::rotate, period, period, TimeUnit.MILLISECONDS);
+            LOG.debug("Holmes' look-back recording started: {} in {}", lookBack, privateRepository);
+        } catch (Throwable e) {
+            status = "JDK Flight Recorder refused to start: " + e;
+            warnings.warn("look-back", "Holmes runs without look-back: JDK Flight Recorder refused to start: {}",
+                    e.toString());
+        }
+    }
+
+    /** The look-back recording; package-private so that tests can check its settings. */
+    static Recording newRecording(Duration lookBack) {
+        Recording r = new Recording();
+        r.setName("holmes-look-back");
+        r.setToDisk(true);
+        r.setMaxAge(lookBack.plusSeconds(MARGIN_SECONDS));
+        r.setMaxSize(MAX_SIZE_BYTES);
+        r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(EXECUTION_PERIOD_MILLIS));
+        r.enable("jdk.ObjectAllocationSample").with("throttle", ALLOCATION_THROTTLE).withStackTrace();
+        r.enable("jdk.OldObjectSample").with("cutoff", "0 ns").withStackTrace();
+        Duration blocking = Duration.ofMillis(BLOCKING_THRESHOLD_MILLIS);
+        r.enable("jdk.ThreadPark").withThreshold(blocking).withStackTrace();
+        r.enable("jdk.JavaMonitorEnter").withThreshold(blocking).withStackTrace();
+        r.enable("jdk.GarbageCollection");
+        r.enable("jdk.GCHeapSummary");
+        return r;
+    }
+
+    /** Makes Flight Recorder begin a new chunk, so that chunks older than the window can be dropped. */
+    private void rotate() {
+        try {
+            synchronized (lock) {
+                if (recording == null) {
+                    return;
+                }
+                try (Recording marker = new Recording()) {
+                    marker.setName("holmes-look-back-rotation");
+                    marker.setToDisk(true);
+                    marker.start();
+                }
+            }
+        } catch (Throwable e) {
+            LOG.debug("Holmes could not rotate the look-back recording: {}", e.toString());
+        }
+    }
+
+    /**
+     * Writes everything the recording holds (at least the last {@code lookBack}, at most a little more) to
+     * {@code file} and returns the moment since which it has been recording.
+     *
+     * @throws IOException when there is no recording or Flight Recorder could not write it
+     */
+    public Instant dump(Path file) throws IOException {
+        synchronized (lock) {
+            if (recording == null) {
+                throw new IOException("no look-back recording: " + status);
+            }
+            recording.dump(file);
+            return since;
+        }
+    }
+
+    /** Stops and discards the recording and gives the repository back; waits at most {@code timeout}. */
+    public void close(Duration timeout) {
+        ExecutorService closer = worker;
+        synchronized (lock) {
+            closed = true;
+        }
+        closer.shutdownNow();
+        try {
+            closer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Recording r;
+        PrivateRepository repo;
+        synchronized (lock) {
+            r = recording;
+            repo = repository;
+            recording = null;
+            repository = null;
+            status = "closed";
+        }
+        try {
+            if (r != null) {
+                r.close();
+            }
+        } catch (Throwable e) {
+            LOG.debug("Holmes could not close its look-back recording: {}", e.toString());
+        }
+        if (repo != null) {
+            repo.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}
