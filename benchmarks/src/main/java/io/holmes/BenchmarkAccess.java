@@ -36,7 +36,7 @@ public final class BenchmarkAccess {
             requests.add(new CaptureRequest(type, Reason.MANUAL, null, 0, 0, List.of(), result));
             results.add(result);
         }
-        holmes.currentRun().captures.submitAll(requests);
+        holmes.currentRun().submitAll(requests);
         return results;
     }
 }

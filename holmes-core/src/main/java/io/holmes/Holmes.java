@@ -1,27 +1,16 @@
 package io.holmes;
 
+import io.holmes.internal.Counters;
 import io.holmes.internal.DaemonThreads;
 import io.holmes.internal.OnceLogger;
-import io.holmes.internal.capture.CaptureRequest;
-import io.holmes.internal.capture.CaptureService;
-import io.holmes.internal.capture.Capturer;
-import io.holmes.internal.capture.LookBackCapture;
+import io.holmes.internal.Pipeline;
 import io.holmes.internal.capture.LookBackRecorder;
-import io.holmes.internal.capture.MemoryReportCapturer;
-import io.holmes.internal.capture.ProfileCapturer;
-import io.holmes.internal.capture.ThreadDumpCapturer;
 import io.holmes.internal.collect.BuiltInTriggers;
 import io.holmes.internal.collect.CgroupMemory;
 import io.holmes.internal.collect.CpuQuota;
 import io.holmes.internal.collect.JvmProcessProbe;
-import io.holmes.internal.collect.ProbeLifecycle;
 import io.holmes.internal.collect.ProcessProbe;
-import io.holmes.internal.collect.ReadingLog;
-import io.holmes.internal.decide.Detector;
 import io.holmes.internal.decide.RuleBook;
-import io.holmes.internal.decide.TriggerSink;
-import io.holmes.internal.profiler.AsyncProfilerOwner;
-import io.holmes.internal.report.ReporterDispatcher;
 import io.holmes.internal.write.DiskBudget;
 import io.holmes.internal.write.DumpDirectory;
 import java.lang.management.ManagementFactory;
@@ -29,19 +18,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -115,78 +101,38 @@ public final class Holmes implements AutoCloseable {
      */
     public static final Duration CAPTURE_FLOOR = Duration.ofSeconds(10);
 
-    private final double cpuCores;
-    private final long memoryLimit;
-    private final Duration samplingTime;
-    private final ProfileCapturer.Settings profiling;
-    private final List<ProfileReporter> reporters;
-    private final int reporterQueueCapacity;
-    private final Duration closeTimeout;
+    private final HolmesConfig built;
     private final RuleBook rules;
-    private final Probe[] probes;
-    private final long rssLimit;
     private final DumpDirectory dumpDirectory;
-    private final ProcessProbe probe;
+    private final ProcessProbe process;
+    private final Counters counters = new Counters();
     private final LongSupplier nanoTime;
     private final Clock clock;
-    private final Duration lookBack;
     private final BooleanSupplier flightRecorderAvailable;
     private final OnceLogger readingWarnings = new OnceLogger(LOG);
     private final OnceLogger lookBackWarnings = new OnceLogger(LoggerFactory.getLogger(LookBackRecorder.class));
-    private final AtomicLong droppedReports = new AtomicLong();
-    private final AtomicLong failedReports = new AtomicLong();
-    private final AtomicLong deliveredReports = new AtomicLong();
-    private final AtomicLong ticks = new AtomicLong();
 
     private final Object lifecycle = new Object();
     private volatile Duration collectInterval;
-    private volatile Run run;
+    private volatile Pipeline run;
     private boolean closed;
 
-    private Holmes(Builder b, double cpuCores, long memoryLimit, long rssLimit, Map<DumpType, Rule> rules) {
-        this.cpuCores = cpuCores;
-        this.memoryLimit = memoryLimit;
-        this.collectInterval = b.collectInterval;
-        this.samplingTime = b.samplingTime;
-        this.profiling = new ProfileCapturer.Settings(b.samplingTime, b.cpuSamplingInterval,
-                b.allocSamplingInterval,
-                b.heapDump);
-        this.reporters = List.copyOf(b.reporters);
-        this.reporterQueueCapacity = b.reporterQueueCapacity;
-        this.closeTimeout = b.closeTimeout;
-        this.nanoTime = b.nanoTime;
-        this.clock = b.clock;
-        this.lookBack = b.lookBack;
-        this.flightRecorderAvailable = b.flightRecorderAvailable;
-        this.rssLimit = rssLimit;
-        this.dumpDirectory = new DumpDirectory(b.dumpPath, new DiskBudget(b.maxEvents, b.maxBytes), b.clock);
-        this.probe = b.probe != null ? b.probe : new JvmProcessProbe(cpuCores, memoryLimit, b.nanoTime);
-        // Triggers in book order: the original three first (their readings exist whether or not their rule is on),
-        // then the configured built-ins, then the user's.
+    private Holmes(HolmesConfig config, ProcessProbe process, LongSupplier nanoTime, Clock clock,
+                   BooleanSupplier flightRecorderAvailable) {
+        this.built = config;
+        this.process = process;
+        this.nanoTime = nanoTime;
+        this.clock = clock;
+        this.flightRecorderAvailable = flightRecorderAvailable;
+        this.collectInterval = config.collectInterval();
+        this.dumpDirectory = new DumpDirectory(config.dumpPath(),
+                new DiskBudget(config.maxEvents(), config.maxBytes()), clock);
         List<RuleBook.Entry> entries = new ArrayList<>();
-        List<Probe> readers = new ArrayList<>();
-        ProcessProbe process = this.probe;
-        for (DumpType type : DumpType.values()) {
-            entries.add(new RuleBook.Entry(type.fileTag(), rules.get(type), EnumSet.of(type),
-                    b.configured.contains(type)));
+        for (Trigger trigger : config.triggers()) {
+            entries.add(new RuleBook.Entry(trigger.name(), trigger.rule(), trigger.captures(),
+                    config.isEnabled(trigger.name())));
         }
-        readers.add(process::cpuPercent);
-        readers.add(process::heapPercent);
-        readers.add(process::threadCount);
-        BuiltInTriggers.Context context = new BuiltInTriggers.Context(memoryLimit, rssLimit, b.nanoTime);
-        for (Map.Entry<String, Builder.RuleDraft> draft : b.builtIns.entrySet()) {
-            BuiltInTriggers.Spec spec = BuiltInTriggers.spec(draft.getKey());
-            Builder.RuleDraft d = draft.getValue();
-            entries.add(new RuleBook.Entry(spec.name(), Rule.of(d.min, d.diff, d.abs, 0, d.cooldown), spec.captures(),
-                    true));
-            readers.add(spec.probe().apply(context));
-        }
-        for (Trigger trigger : b.triggers) {
-            entries.add(new RuleBook.Entry(trigger.name(), trigger.rule(), trigger.captures(), true));
-            readers.add(trigger.probe());
-        }
-        this.rules = new RuleBook(entries, b.cpuMax);
-        this.probes = readers.toArray(new Probe[0]);
+        this.rules = new RuleBook(entries, config.cpuMax());
     }
 
     public static Builder builder() {
@@ -200,9 +146,12 @@ public final class Holmes implements AutoCloseable {
                 throw new IllegalStateException("Holmes is closed; build a new instance to start again");
             }
             if (run == null) {
-                run = new Run();
+                run = new Pipeline(new Pipeline.Parts(built, rules, process, dumpDirectory, counters,
+                        () -> collectInterval, nanoTime, clock, flightRecorderAvailable, readingWarnings,
+                        lookBackWarnings));
                 LOG.info("Holmes started: interval {}, cpuCores {}, memoryLimit {} bytes, triggers {}, dumps in {}",
-                        collectInterval, cpuCores, memoryLimit, enabledRules(), dumpDirectory.directory());
+                        collectInterval, built.cpuCores(), built.memoryLimit(), enabledRules(),
+                        dumpDirectory.directory());
             }
             return this;
         }
@@ -213,7 +162,7 @@ public final class Holmes implements AutoCloseable {
      * Returns within about the close timeout, whatever the reporters do.
      */
     public void stop() {
-        Run stopping;
+        Pipeline stopping;
         synchronized (lifecycle) {
             stopping = run;
             run = null;
@@ -247,7 +196,7 @@ public final class Holmes implements AutoCloseable {
      */
     private void closeReporters() {
         List<AutoCloseable> closeable = new ArrayList<>();
-        for (ProfileReporter reporter : reporters) {
+        for (ProfileReporter reporter : built.reporters()) {
             if (reporter instanceof AutoCloseable) {
                 closeable.add((AutoCloseable) reporter);
             }
@@ -266,13 +215,13 @@ public final class Holmes implements AutoCloseable {
         });
         closer.start();
         try {
-            closer.join(closeTimeout.toMillis());
+            closer.join(built.closeTimeout().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (closer.isAlive()) {
             LOG.warn("Holmes' reporters did not close within {}; they are left to finish on a daemon thread",
-                    closeTimeout);
+                    built.closeTimeout());
         }
     }
 
@@ -286,32 +235,14 @@ public final class Holmes implements AutoCloseable {
      * running, capture queue full, dump directory refused as unsafe, capture failed); it never throws.
      */
     public CompletableFuture<DumpEvent> dump(DumpType type) {
-        CompletableFuture<DumpEvent> result = new CompletableFuture<>();
         if (type == null) {
-            result.completeExceptionally(new IllegalArgumentException("dump type must not be null"));
-            return result;
+            return CompletableFuture.failedFuture(new IllegalArgumentException("dump type must not be null"));
         }
-        Run current = run;
+        Pipeline current = run;
         if (current == null) {
-            result.completeExceptionally(new IllegalStateException("Holmes is not running: call start() first"));
-            return result;
+            return CompletableFuture.failedFuture(new IllegalStateException("Holmes is not running: call start() first"));
         }
-        MetricState state = current.detector.state(type, nanoTime.getAsLong());
-        List<Integer> previous = state.window();
-        if (!previous.isEmpty() && state.latest() != ProcessProbe.NO_READING) {
-            previous = previous.subList(0, previous.size() - 1);
-        }
-        current.captures.submit(new CaptureRequest(type, Reason.MANUAL, null, state.latest(), mean(previous),
-                previous, result));
-        return result;
-    }
-
-    private static int mean(List<Integer> readings) {
-        long sum = 0;
-        for (int r : readings) {
-            sum += r;
-        }
-        return readings.isEmpty() ? 0 : (int) (sum / readings.size());
+        return current.dump(type);
     }
 
     // ---- run-time configuration -------------------------------------------------------------------------
@@ -385,12 +316,12 @@ public final class Holmes implements AutoCloseable {
     /** The latest reading, window, rule and cooldown of a trigger; its {@code type} is the first type it captures. */
     public MetricState state(String trigger) {
         int index = indexOf(trigger);
-        Run current = run;
+        Pipeline current = run;
         if (current == null) {
             return new MetricState(rules.captures(index)[0], ProcessProbe.NO_READING, 0, List.of(), rules.rule(index),
                     rules.isEnabled(index), Duration.ZERO);
         }
-        return current.detector.state(index, nanoTime.getAsLong());
+        return current.state(index);
     }
 
     private int indexOf(String trigger) {
@@ -403,7 +334,7 @@ public final class Holmes implements AutoCloseable {
 
     /** Denominator of the rss %, in bytes. */
     public long rssLimit() {
-        return rssLimit;
+        return built.rssLimit();
     }
 
     public int cpuMax() {
@@ -428,10 +359,10 @@ public final class Holmes implements AutoCloseable {
      * changes leaves at most one pending reading behind.
      */
     public void setCollectInterval(Duration interval) {
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         Builder.checkInterval(problems, interval);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(problems.get(0));
+            throw new IllegalArgumentException(problems.get(0).message());
         }
         synchronized (lifecycle) {
             if (interval.equals(collectInterval)) {
@@ -448,12 +379,7 @@ public final class Holmes implements AutoCloseable {
 
     /** The latest reading, window, rule and cooldown of {@code type}; readings are -1 and windows empty when stopped. */
     public MetricState state(DumpType type) {
-        Run current = run;
-        if (current == null) {
-            return new MetricState(type, ProcessProbe.NO_READING, 0, List.of(), rules.rule(type),
-                    rules.isEnabled(type), Duration.ZERO);
-        }
-        return current.detector.state(type, nanoTime.getAsLong());
+        return state(Objects.requireNonNull(type, "type").fileTag());
     }
 
     public Path dumpPath() {
@@ -461,20 +387,41 @@ public final class Holmes implements AutoCloseable {
     }
 
     public double cpuCores() {
-        return cpuCores;
+        return built.cpuCores();
     }
 
     public long memoryLimit() {
-        return memoryLimit;
+        return built.memoryLimit();
     }
 
     public Duration samplingTime() {
-        return samplingTime;
+        return built.samplingTime();
     }
 
     /** How far back every event looks; {@link Duration#ZERO} when look-back is off. */
     public Duration lookBack() {
-        return lookBack;
+        return built.lookBack();
+    }
+
+    /**
+     * The configuration in force: as built, with the run-time changes made since (collect interval, rules, which
+     * triggers are on, cpuMax). A snapshot; later changes make a new one.
+     */
+    public HolmesConfig config() {
+        List<Trigger> triggers = new ArrayList<>(built.triggers().size());
+        Set<String> enabled = new LinkedHashSet<>();
+        for (int i = 0; i < built.triggers().size(); i++) {
+            Trigger t = built.triggers().get(i);
+            triggers.add(Trigger.builtIn(t.name(), t.probe(), rules.rule(i), t.captures()));
+            if (rules.isEnabled(i)) {
+                enabled.add(t.name());
+            }
+        }
+        HolmesConfig c = built;
+        return new HolmesConfig(collectInterval, c.cpuCores(), c.memoryLimit(), c.rssLimit(), c.dumpPath(),
+                c.samplingTime(), c.cpuSamplingInterval(), c.allocSamplingInterval(), c.heapDump(), c.lookBack(),
+                rules.cpuMax(), triggers, enabled, c.maxEvents(), c.maxBytes(), c.reporterQueueCapacity(),
+                c.closeTimeout(), c.reporters());
     }
 
     /**
@@ -482,8 +429,8 @@ public final class Holmes implements AutoCloseable {
      * starts (shortly after {@link #start()}), when look-back is off, and in a JVM without Flight Recorder.
      */
     public boolean isLookBackRecording() {
-        Run current = run;
-        return current != null && current.lookBackRecorder != null && current.lookBackRecorder.isRecording();
+        Pipeline current = run;
+        return current != null && current.isLookBackRecording();
     }
 
     /**
@@ -499,12 +446,12 @@ public final class Holmes implements AutoCloseable {
      * {@link CountingReporter} dropped them (its own queue full, closing, or too old for the destination).
      */
     public long droppedReports() {
-        return droppedReports.get() + sum(CountingReporter::droppedUploads);
+        return counters.droppedReports.get() + sum(CountingReporter::droppedUploads);
     }
 
     /** Reporter calls that threw, plus the events {@link CountingReporter}s gave up on, since this instance was built. */
     public long failedReports() {
-        return failedReports.get() + sum(CountingReporter::failedUploads);
+        return counters.failedReports.get() + sum(CountingReporter::failedUploads);
     }
 
     /** Attempts beyond the first that {@link CountingReporter}s made, since this instance was built. */
@@ -514,7 +461,7 @@ public final class Holmes implements AutoCloseable {
 
     /** Collect ticks completed (readings taken and decided on), since this instance was built. */
     public long ticks() {
-        return ticks.get();
+        return counters.ticks.get();
     }
 
     /**
@@ -523,12 +470,12 @@ public final class Holmes implements AutoCloseable {
      * was queued).
      */
     public long deliveredReports() {
-        return deliveredReports.get() + sum(CountingReporter::deliveredUploads);
+        return counters.deliveredReports.get() + sum(CountingReporter::deliveredUploads);
     }
 
     private long sum(ToLongFunction<CountingReporter> count) {
         long total = 0;
-        for (ProfileReporter reporter : reporters) {
+        for (ProfileReporter reporter : built.reporters()) {
             if (reporter instanceof CountingReporter counting) {
                 total += count.applyAsLong(counting);
             }
@@ -546,207 +493,13 @@ public final class Holmes implements AutoCloseable {
         return on;
     }
 
-    /** One read-decide pass; package-private so tests can drive ticks by hand. */
-    void tick(Run current) {
-        int[] readings = current.tickReadings;
-        for (int i = 0; i < probes.length; i++) {
-            readings[i] = read(i);
-        }
-        current.readings.append(readings);
-        current.detector.onReadings(nanoTime.getAsLong(), readings, current.sink);
-        if (!current.fired.isEmpty()) {
-            // Triggers of one tick go together, so that a CPU and a MEM capture can share one profiling session.
-            current.captures.submitAll(List.copyOf(current.fired));
-            current.fired.clear();
-        }
-        ticks.incrementAndGet();
+    /** One read-decide pass on the caller's thread; package-private so tests can drive ticks by hand. */
+    void tick(Pipeline current) {
+        current.tick();
     }
 
-    Run currentRun() {
+    Pipeline currentRun() {
         return run;
-    }
-
-    /** Trigger {@code i}'s reading as the rules compare it: negative or failed is none, above int range is saturated. */
-    private int read(int i) {
-        try {
-            long reading = probes[i].read();
-            if (reading < 0) {
-                return ProcessProbe.NO_READING;
-            }
-            return reading > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) reading;
-        } catch (Throwable e) {
-            String name = rules.name(i);
-            readingWarnings.warn(name, "Holmes could not take the {} reading; skipping it: {}", name, e.toString());
-            return ProcessProbe.NO_READING;
-        }
-    }
-
-    /** Everything that lives from one start to the next stop. */
-    final class Run {
-        final Detector detector = new Detector(rules);
-        /** Enough ticks to cover a capture of the longest sampling time at a 1 s interval. */
-        final ReadingLog readings = new ReadingLog(rules.names(), 1024);
-        /** The readings of the tick in progress, one per trigger; touched only by the collector thread. */
-        final int[] tickReadings = new int[probes.length];
-        /** Triggers of the tick in progress; touched only by the collector thread. */
-        final List<CaptureRequest> fired = new ArrayList<>(probes.length * DumpType.values().length);
-        final ReporterDispatcher dispatcher;
-        final CaptureService captures;
-        final TriggerSink sink;
-        /** The recording of the recent past, or {@code null} when look-back is off. */
-        final LookBackRecorder lookBackRecorder;
-        private final ScheduledThreadPoolExecutor collector;
-        /** The pending tick, {@code null} while one runs; guarded by this run's monitor, as are the fields below. */
-        private ScheduledFuture<?> next;
-        /** When {@link #next} is due, in {@link System#nanoTime()} time (the executor's). */
-        private long nextDue;
-        /** When the latest tick ended (or the run began). */
-        private long lastEnd;
-        private boolean stopped;
-        /** How many ticks were armed; only the latest one may run. */
-        private long armed;
-
-        Run() {
-            probe.reset();
-            for (Probe p : probes) {
-                if (p instanceof ProbeLifecycle lifecycle) {
-                    try {
-                        lifecycle.open();
-                    } catch (RuntimeException | LinkageError e) {
-                        // Its readings fail and are skipped with one warning; start() goes on.
-                        LOG.debug("Holmes could not prepare a probe: {}", e.toString());
-                    }
-                }
-            }
-            dispatcher = new ReporterDispatcher(reporters, reporterQueueCapacity, droppedReports, failedReports,
-                    deliveredReports);
-            Map<DumpType, Capturer> capturers = new EnumMap<>(DumpType.class);
-            capturers.put(DumpType.THREAD, new ThreadDumpCapturer(clock));
-            Capturer profiles = new ProfileCapturer(AsyncProfilerOwner.shared(), profiling);
-            if (rules.index(Trigger.RSS) >= 0) {
-                profiles = new MemoryReportCapturer(profiles, rssLimit);
-            }
-            capturers.put(DumpType.CPU, profiles);
-            capturers.put(DumpType.MEM, profiles);
-            lookBackRecorder = lookBack.isZero() ? null : LookBackRecorder.start(lookBack, flightRecorderAvailable,
-                    lookBackWarnings);
-            captures = new CaptureService(capturers, dumpDirectory, readings, dispatcher::offer, clock, 8,
-                    CAPTURE_FLOOR, nanoTime,
-                    lookBackRecorder == null ? LookBackCapture.OFF : LookBackCapture.of(lookBackRecorder));
-            sink = (trigger, rule, reason, current, average, window) -> {
-                Instant now = Instant.now();
-                for (DumpType type : rules.captures(trigger)) {
-                    fired.add(new CaptureRequest(type, reason, rule, current, average, window, new CompletableFuture<>(),
-                            now, rules.name(trigger)));
-                }
-            };
-            collector = new ScheduledThreadPoolExecutor(1, new DaemonThreads("holmes-collector"));
-            // A cancelled tick leaves the queue at once instead of waiting there for its due time.
-            collector.setRemoveOnCancelPolicy(true);
-            // Before the first tick, off the caller's thread: check the dump directory, sweep what dead writers left.
-            collector.execute(() -> {
-                try {
-                    dumpDirectory.open();
-                } catch (Throwable e) {
-                    readingWarnings.warn("open", "Holmes could not prepare its dump directory: {}", e.toString());
-                }
-            });
-            synchronized (this) {
-                lastEnd = System.nanoTime();
-                arm(collectInterval.toNanos());
-            }
-        }
-
-        /** Schedules the next tick {@code delayNanos} from now; the caller holds this run's monitor. */
-        private void arm(long delayNanos) {
-            long generation = ++armed;
-            nextDue = System.nanoTime() + delayNanos;
-            next = collector.schedule(() -> loop(generation), delayNanos, TimeUnit.NANOSECONDS);
-        }
-
-        /**
-         * One tick, then the next one armed a whole interval (the one in force now) after this one's end. A tick
-         * that was replaced after the executor had already taken it finds a newer generation armed and does nothing.
-         */
-        private void loop(long generation) {
-            synchronized (this) {
-                if (stopped || generation != armed) {
-                    return;
-                }
-                next = null;
-            }
-            try {
-                safeTick();
-            } finally {
-                synchronized (this) {
-                    lastEnd = System.nanoTime();
-                    if (!stopped) {
-                        arm(collectInterval.toNanos());
-                    }
-                }
-            }
-        }
-
-        /**
-         * Brings the pending tick forward when {@code interval} after the latest tick's end comes sooner. A tick
-         * that is running or already due is never touched, and a later due time never replaces a sooner one (the
-         * tick after it takes the new interval), so that no stream of changes can starve collection; a replaced
-         * tick leaves the queue at once.
-         */
-        synchronized void reschedule(Duration interval) {
-            if (stopped || next == null) {
-                return;
-            }
-            long now = System.nanoTime();
-            long due = lastEnd + interval.toNanos();
-            if (due - nextDue >= 0 || nextDue - now <= 0) {
-                return;
-            }
-            if (next.cancel(false)) {
-                arm(Math.max(0, due - now));
-            }
-        }
-
-        /** Ticks waiting in the collector's queue (at most one). */
-        int pendingTicks() {
-            return collector.getQueue().size();
-        }
-
-        private void safeTick() {
-            try {
-                tick(this);
-            } catch (Throwable e) {
-                readingWarnings.warn("tick", "Holmes' collect tick failed; the next one will run: {}", e.toString(), e);
-            }
-        }
-
-        void stop() {
-            synchronized (this) {
-                stopped = true;
-            }
-            collector.shutdownNow();
-            long deadline = System.nanoTime() + closeTimeout.toNanos();
-            captures.shutdown(closeTimeout);
-            if (lookBackRecorder != null) {
-                lookBackRecorder.close(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
-            }
-            dumpDirectory.close();
-            dispatcher.shutdown(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
-            try {
-                collector.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            for (Probe p : probes) {
-                if (p instanceof ProbeLifecycle lifecycle) {
-                    try {
-                        lifecycle.close();
-                    } catch (RuntimeException e) {
-                        LOG.debug("Holmes could not release a probe: {}", e.toString());
-                    }
-                }
-            }
-        }
     }
 
     /**
@@ -993,67 +746,100 @@ public final class Holmes implements AutoCloseable {
         }
 
         /**
-         * Every problem with the options set so far, one message each, each starting with the builder option it is
-         * about ({@code collectInterval}, {@code cpuDump.min}, {@code dumpBudget.maxBytes}, ...) and naming the bad
-         * value. Empty when {@link #build()} would succeed. Integrations use it to report problems in their own
-         * vocabulary.
+         * Every problem with the options set so far, each on the builder option it is about ({@code collectInterval},
+         * {@code cpuDump.min}, {@code dumpBudget.maxBytes}, {@code trigger(name).abs}, ...) with the refused value.
+         * Empty when {@link #build()} would succeed. Integrations use it to report problems against their own
+         * settings without reading the messages.
          */
-        public List<String> problems() {
-            List<String> problems = new ArrayList<>();
+        public List<Problem> problems() {
+            List<Problem> problems = new ArrayList<>();
             rules(problems);
             return problems;
         }
 
         /** Checks every option and builds; throws {@link IllegalArgumentException} naming each bad option and value. */
         public Holmes build() {
-            List<String> problems = new ArrayList<>();
+            List<Problem> problems = new ArrayList<>();
             Map<DumpType, Rule> rules = rules(problems);
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid Holmes configuration: " + String.join("; ", problems));
+                throw new IllegalArgumentException("Invalid Holmes configuration: " + Problem.messages(problems));
             }
             double cores = cpuCores != null ? cpuCores : CpuQuota.defaultCores();
             long limit = memoryLimit != null ? memoryLimit : defaultMemoryLimit();
             long rss = rssLimit != null ? rssLimit : CgroupMemory.defaultLimit();
-            return new Holmes(this, cores, limit, rss, rules);
+            ProcessProbe process = probe != null ? probe : new JvmProcessProbe(cores, limit, nanoTime);
+            // Triggers in the order they are read: the original three first (their readings exist whether or not
+            // their rule is on), then the configured built-ins, then the user's.
+            List<Trigger> all = new ArrayList<>();
+            Set<String> enabled = new LinkedHashSet<>();
+            all.add(Trigger.builtIn(Trigger.CPU, process::cpuPercent, rules.get(DumpType.CPU), EnumSet.of(DumpType.CPU)));
+            all.add(Trigger.builtIn(Trigger.MEM, process::heapPercent, rules.get(DumpType.MEM), EnumSet.of(DumpType.MEM)));
+            all.add(Trigger.builtIn(Trigger.THREAD, process::threadCount, rules.get(DumpType.THREAD),
+                    EnumSet.of(DumpType.THREAD)));
+            for (DumpType type : configured) {
+                enabled.add(type.fileTag());
+            }
+            BuiltInTriggers.Context context = new BuiltInTriggers.Context(limit, rss, nanoTime);
+            for (Map.Entry<String, RuleDraft> draft : builtIns.entrySet()) {
+                BuiltInTriggers.Spec spec = BuiltInTriggers.spec(draft.getKey());
+                RuleDraft d = draft.getValue();
+                all.add(Trigger.builtIn(spec.name(), spec.probe().apply(context),
+                        Rule.of(d.min(), d.diff(), d.abs(), 0, d.cooldown()), spec.captures()));
+                enabled.add(spec.name());
+            }
+            for (Trigger trigger : triggers) {
+                all.add(trigger);
+                enabled.add(trigger.name());
+            }
+            HolmesConfig config = new HolmesConfig(collectInterval, cores, limit, rss, dumpPath, samplingTime,
+                    cpuSamplingInterval, allocSamplingInterval, heapDump, lookBack, cpuMax, all, enabled, maxEvents,
+                    maxBytes, reporterQueueCapacity, closeTimeout, reporters);
+            return new Holmes(config, process, nanoTime, clock, flightRecorderAvailable);
         }
 
         /** Checks every option into {@code problems} and returns the rules in force (defaults where unset). */
-        private Map<DumpType, Rule> rules(List<String> problems) {
+        private Map<DumpType, Rule> rules(List<Problem> problems) {
             checkInterval(problems, collectInterval);
             if (cpuCores != null && (!Double.isFinite(cpuCores) || cpuCores <= 0 || cpuCores > 100_000)) {
-                problems.add("cpuCores must be a finite number above 0, but was " + cpuCores);
+                problems.add(new Problem("cpuCores", cpuCores, "must be a finite number above 0, but was " + cpuCores));
             }
             if (memoryLimit != null && memoryLimit <= 0) {
-                problems.add("memoryLimit must be a positive number of bytes, but was " + memoryLimit);
+                problems.add(new Problem("memoryLimit", memoryLimit,
+                        "must be a positive number of bytes, but was " + memoryLimit));
             }
             if (dumpPath == null) {
-                problems.add("dumpPath must not be null");
+                problems.add(new Problem("dumpPath", null, "must not be null"));
             } else if (Files.exists(dumpPath) && !Files.isDirectory(dumpPath)) {
-                problems.add("dumpPath must be a directory, but " + dumpPath + " is a file");
+                problems.add(new Problem("dumpPath", dumpPath, "must be a directory, but " + dumpPath + " is a file"));
             } else if (dumpPath.toAbsolutePath().toString().indexOf(',') >= 0) {
-                problems.add("dumpPath must not contain ',' (async-profiler's argument separator), but was " + dumpPath);
+                problems.add(new Problem("dumpPath", dumpPath,
+                        "must not contain ',' (async-profiler's argument separator), but was " + dumpPath));
             }
             if (samplingTime == null) {
-                problems.add("samplingTime must not be null");
+                problems.add(new Problem("samplingTime", null, "must not be null"));
             } else if (samplingTime.compareTo(Duration.ofMillis(100)) < 0 || samplingTime.compareTo(Duration.ofMinutes(10)) > 0) {
-                problems.add("samplingTime must be between 100ms and 10m, but was " + samplingTime);
+                problems.add(new Problem("samplingTime", samplingTime,
+                        "must be between 100ms and 10m, but was " + samplingTime));
             }
             if (lookBack == null) {
-                problems.add("lookBack must not be null (Duration.ZERO turns it off)");
+                problems.add(new Problem("lookBack", null, "must not be null (Duration.ZERO turns it off)"));
             } else if (lookBack.isNegative() || (!lookBack.isZero() && lookBack.compareTo(Duration.ofSeconds(1)) < 0)
                     || lookBack.compareTo(MAX_LOOK_BACK) > 0) {
-                problems.add("lookBack must be 0 (off) or between 1s and 10m, but was " + lookBack);
+                problems.add(new Problem("lookBack", lookBack,
+                        "must be 0 (off) or between 1s and 10m, but was " + lookBack));
             }
             if (cpuSamplingInterval == null) {
-                problems.add("cpuSamplingInterval must not be null");
+                problems.add(new Problem("cpuSamplingInterval", null, "must not be null"));
             } else if (cpuSamplingInterval.compareTo(Duration.ofMillis(1)) < 0
                     || cpuSamplingInterval.compareTo(Duration.ofSeconds(1)) > 0) {
-                problems.add("cpuSamplingInterval must be between 1ms and 1s, but was " + cpuSamplingInterval);
+                problems.add(new Problem("cpuSamplingInterval", cpuSamplingInterval,
+                        "must be between 1ms and 1s, but was " + cpuSamplingInterval));
             }
             if (allocSamplingInterval != 0
                     && (allocSamplingInterval < 1024 || allocSamplingInterval > 1024L * 1024 * 1024)) {
-                problems.add("allocSamplingInterval must be 0 (chosen from the allocation rate) or between 1024 and "
-                        + "1073741824 bytes, but was " + allocSamplingInterval);
+                problems.add(new Problem("allocSamplingInterval", allocSamplingInterval,
+                        "must be 0 (chosen from the allocation rate) or between 1024 and 1073741824 bytes, but was "
+                                + allocSamplingInterval));
             }
             Map<DumpType, Rule> rules = new EnumMap<>(DumpType.class);
             for (DumpType type : DumpType.values()) {
@@ -1062,60 +848,68 @@ public final class Holmes implements AutoCloseable {
             for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {
                 DumpType type = draft.getKey();
                 RuleDraft d = draft.getValue();
-                List<String> ruleProblems = Rule.check(Rule.optionName(type), type, d.min, d.diff, d.abs, d.max, d.cooldown);
+                List<Problem> ruleProblems = Rule.check(Rule.optionName(type), type, d.min(), d.diff(), d.abs(), d.max(),
+                        d.cooldown());
                 if (ruleProblems.isEmpty()) {
-                    rules.put(type, new Rule(type, d.min, d.diff, d.abs, d.max, d.cooldown));
+                    rules.put(type, new Rule(type, d.min(), d.diff(), d.abs(), d.max(), d.cooldown()));
                 }
                 problems.addAll(ruleProblems);
             }
             for (Map.Entry<String, RuleDraft> draft : builtIns.entrySet()) {
                 RuleDraft d = draft.getValue();
-                problems.addAll(Rule.check(BuiltInTriggers.spec(draft.getKey()).option(), d.min, d.diff, d.abs, d.max,
-                        false, Rule.MAX_PERCENT, d.cooldown));
+                problems.addAll(Rule.check(BuiltInTriggers.spec(draft.getKey()).option(), d.min(), d.diff(), d.abs(), d.max(),
+                        false, Rule.MAX_PERCENT, d.cooldown()));
             }
             if (rssLimit != null && rssLimit <= 0) {
-                problems.add("rssLimit must be a positive number of bytes, but was " + rssLimit);
+                problems.add(new Problem("rssLimit", rssLimit, "must be a positive number of bytes, but was " + rssLimit));
             }
             if (nullTrigger) {
-                problems.add("trigger must not be null");
+                problems.add(new Problem("trigger", null, "must not be null"));
             }
             List<String> names = new ArrayList<>();
             for (Trigger trigger : triggers) {
+                String option = "trigger(" + trigger.name() + ")";
                 if (BuiltInTriggers.isReserved(trigger.name())) {
-                    problems.add("trigger name '" + trigger.name() + "' belongs to a built-in trigger; choose another");
+                    problems.add(new Problem(option + ".name", trigger.name(),
+                            "belongs to a built-in trigger; choose another"));
                 } else if (names.contains(trigger.name())) {
-                    problems.add("trigger name '" + trigger.name() + "' is used twice; trigger names must be unique");
+                    problems.add(new Problem(option + ".name", trigger.name(),
+                            "is used twice; trigger names must be unique"));
                 }
                 names.add(trigger.name());
             }
             if (cpuMax < 0 || cpuMax > Rule.MAX_PERCENT) {
-                problems.add("cpuMax must be between 0 and " + Rule.MAX_PERCENT + ", but was " + cpuMax);
+                problems.add(new Problem("cpuMax", cpuMax,
+                        "must be between 0 and " + Rule.MAX_PERCENT + ", but was " + cpuMax));
             }
             if (nullReporter) {
-                problems.add("reporter must not be null");
+                problems.add(new Problem("reporter", null, "must not be null"));
             }
             if (maxEvents < 1) {
-                problems.add("dumpBudget.maxEvents must be at least 1, but was " + maxEvents);
+                problems.add(new Problem("dumpBudget.maxEvents", maxEvents, "must be at least 1, but was " + maxEvents));
             }
             if (maxBytes < 1024 * 1024) {
-                problems.add("dumpBudget.maxBytes must be at least 1048576 (1 MiB), but was " + maxBytes);
+                problems.add(new Problem("dumpBudget.maxBytes", maxBytes,
+                        "must be at least 1048576 (1 MiB), but was " + maxBytes));
             }
             if (reporterQueueCapacity < 1 || reporterQueueCapacity > 100_000) {
-                problems.add("reporterQueueCapacity must be between 1 and 100000, but was " + reporterQueueCapacity);
+                problems.add(new Problem("reporterQueueCapacity", reporterQueueCapacity,
+                        "must be between 1 and 100000, but was " + reporterQueueCapacity));
             }
             if (closeTimeout == null) {
-                problems.add("closeTimeout must not be null");
+                problems.add(new Problem("closeTimeout", null, "must not be null"));
             } else if (closeTimeout.isNegative() || closeTimeout.isZero() || closeTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
-                problems.add("closeTimeout must be above 0 and at most 5m, but was " + closeTimeout);
+                problems.add(new Problem("closeTimeout", closeTimeout,
+                        "must be above 0 and at most 5m, but was " + closeTimeout));
             }
             return rules;
         }
 
-        static void checkInterval(List<String> problems, Duration interval) {
+        static void checkInterval(List<Problem> problems, Duration interval) {
             if (interval == null) {
-                problems.add("collectInterval must not be null");
+                problems.add(new Problem("collectInterval", null, "must not be null"));
             } else if (interval.compareTo(MIN_COLLECT_INTERVAL) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
-                problems.add("collectInterval must be between 10ms and 1h, but was " + interval);
+                problems.add(new Problem("collectInterval", interval, "must be between 10ms and 1h, but was " + interval));
             }
         }
 
@@ -1160,57 +954,8 @@ public final class Holmes implements AutoCloseable {
             return Runtime.getRuntime().totalMemory();
         }
 
-        @Override
-        public String toString() {
-            StringBuilder s = new StringBuilder("Holmes.Builder{collectInterval=").append(collectInterval)
-                    .append(", cpuCores=").append(cpuCores == null ? "auto" : cpuCores)
-                    .append(", memoryLimit=").append(memoryLimit == null ? "max heap" : memoryLimit)
-                    .append(", dumpPath=").append(dumpPath)
-                    .append(", samplingTime=").append(samplingTime)
-                    .append(", cpuSamplingInterval=").append(cpuSamplingInterval)
-                    .append(", allocSamplingInterval=").append(allocSamplingInterval == 0 ? "auto" : allocSamplingInterval)
-                    .append(", heapDump=").append(heapDump)
-                    .append(", lookBack=").append(lookBack);
-            for (Map.Entry<DumpType, RuleDraft> draft : drafts.entrySet()) {
-                s.append(", ").append(Rule.optionName(draft.getKey())).append('=').append(draft.getValue());
-            }
-            for (Map.Entry<String, RuleDraft> draft : builtIns.entrySet()) {
-                s.append(", ").append(BuiltInTriggers.spec(draft.getKey()).option()).append('=').append(draft.getValue());
-            }
-            if (rssLimit != null) {
-                s.append(", rssLimit=").append(rssLimit);
-            }
-            for (Trigger trigger : triggers) {
-                s.append(", ").append(trigger);
-            }
-            return s.append(", cpuMax=").append(cpuMax)
-                    .append(", reporters=").append(reporters.size())
-                    .append(", dumpBudget=").append(maxEvents).append(" events/").append(maxBytes).append(" bytes")
-                    .append(", reporterQueueCapacity=").append(reporterQueueCapacity)
-                    .append(", closeTimeout=").append(closeTimeout)
-                    .append('}').toString();
-        }
-
-        private static final class RuleDraft {
-            final int min;
-            final int diff;
-            final int abs;
-            final int max;
-            final Duration cooldown;
-
-            RuleDraft(int min, int diff, int abs, int max, Duration cooldown) {
-                this.min = min;
-                this.diff = diff;
-                this.abs = abs;
-                this.max = max;
-                this.cooldown = cooldown;
-            }
-
-            @Override
-            public String toString() {
-                return "(min=" + min + ", diff=" + diff + ", abs=" + abs + (max != 0 ? ", max=" + max : "")
-                        + ", cooldown=" + cooldown + ')';
-            }
+        /** A rule as the builder received it, checked at {@link #build()}. */
+        private record RuleDraft(int min, int diff, int abs, int max, Duration cooldown) {
         }
     }
 }

@@ -29,9 +29,9 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
 
     /** Validates like {@link Holmes.Builder#build()} and throws {@link IllegalArgumentException} naming every bad value. */
     public Rule {
-        List<String> problems = check(optionName(type), type, min, diff, abs, max, cooldown);
+        List<Problem> problems = check(optionName(type), type, min, diff, abs, max, cooldown);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Invalid Holmes rule: " + String.join("; ", problems));
+            throw new IllegalArgumentException("Invalid Holmes rule: " + Problem.messages(problems));
         }
     }
 
@@ -111,8 +111,11 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
         return new Rule(DumpType.THREAD, min, diff, abs, max, cooldown);
     }
 
-    /** The builder method that sets this kind of rule, used to name options in messages. */
-    static String optionName(DumpType type) {
+    /**
+     * The builder option that sets the rule of {@code type}, under which {@link Problem}s with such a rule are
+     * reported: {@code cpuDump}, {@code memDump}, {@code threadDump}; {@code trigger.rule} for {@code null}.
+     */
+    public static String optionName(DumpType type) {
         if (type == null) {
             return "trigger.rule";
         }
@@ -126,43 +129,43 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
         }
     }
 
-    /** Every violation of the rule's ranges, each naming {@code option.field} and the bad value. */
-    static List<String> check(String option, DumpType type, int min, int diff, int abs, int max, Duration cooldown) {
+    /** Every violation of the rule's ranges, each on {@code option.field} with the bad value. */
+    static List<Problem> check(String option, DumpType type, int min, int diff, int abs, int max, Duration cooldown) {
         int ceiling = type == DumpType.CPU || type == DumpType.MEM ? MAX_PERCENT : Integer.MAX_VALUE;
         return check(option, min, diff, abs, max, type == null || type == DumpType.THREAD, ceiling, cooldown);
     }
 
     /**
-     * Every violation of a rule whose readings run from 0 to {@code ceiling}, each naming {@code option.field} and
-     * the bad value; {@code maxAllowed} says whether the rule may have a ceiling {@code max}.
+     * Every violation of a rule whose readings run from 0 to {@code ceiling}, each on {@code option.field} with the
+     * bad value; {@code maxAllowed} says whether the rule may have a ceiling {@code max}.
      */
-    static List<String> check(String option, int min, int diff, int abs, int max, boolean maxAllowed, int ceiling,
-                              Duration cooldown) {
-        List<String> problems = new ArrayList<>();
+    static List<Problem> check(String option, int min, int diff, int abs, int max, boolean maxAllowed, int ceiling,
+                               Duration cooldown) {
+        List<Problem> problems = new ArrayList<>();
         between(problems, option + ".min", min, 0, ceiling);
         between(problems, option + ".diff", diff, 0, MAX_PERCENT);
         between(problems, option + ".abs", abs, 0, ceiling);
         if (min >= 0 && abs >= 0 && min > abs) {
-            problems.add(option + ".min must not be above " + option + ".abs (" + abs + "), but was " + min);
+            problems.add(new Problem(option + ".min", min, "must not be above abs (" + abs + "), but was " + min));
         }
         if (!maxAllowed && max != 0) {
-            problems.add(option + ".max is only for thread rules and must be 0, but was " + max);
+            problems.add(new Problem(option + ".max", max, "is only for thread rules and must be 0, but was " + max));
         } else if (max < 0) {
-            problems.add(option + ".max must be 0 (off) or positive, but was " + max);
+            problems.add(new Problem(option + ".max", max, "must be 0 (off) or positive, but was " + max));
         } else if (max > 0 && max <= min) {
-            problems.add(option + ".max must be 0 (off) or above " + option + ".min (" + min + "), but was " + max);
+            problems.add(new Problem(option + ".max", max, "must be 0 (off) or above min (" + min + "), but was " + max));
         }
         if (cooldown == null) {
-            problems.add(option + ".cooldown must not be null");
+            problems.add(new Problem(option + ".cooldown", null, "must not be null"));
         } else if (cooldown.isNegative()) {
-            problems.add(option + ".cooldown must not be negative, but was " + cooldown);
+            problems.add(new Problem(option + ".cooldown", cooldown, "must not be negative, but was " + cooldown));
         }
         return problems;
     }
 
-    private static void between(List<String> problems, String option, int value, int low, int high) {
+    private static void between(List<Problem> problems, String option, int value, int low, int high) {
         if (value < low || value > high) {
-            problems.add(option + " must be between " + low + " and " + high + ", but was " + value);
+            problems.add(new Problem(option, value, "must be between " + low + " and " + high + ", but was " + value));
         }
     }
 

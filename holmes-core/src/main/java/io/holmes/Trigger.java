@@ -144,28 +144,39 @@ public final class Trigger {
             return this;
         }
 
-        /** Checks the trigger and builds it; throws {@link IllegalArgumentException} naming every bad value. */
-        public Trigger build() {
+        /**
+         * Every problem with this trigger, each on {@code trigger(<name>).<field>} ({@code trigger.name} for the name)
+         * with the bad value; empty when {@link #build()} would succeed.
+         */
+        public List<Problem> problems() {
             String option = "trigger(" + name + ")";
-            List<String> problems = new ArrayList<>();
+            List<Problem> problems = new ArrayList<>();
             if (!isValidName(name)) {
-                problems.add("trigger name must match [a-z0-9][a-z0-9_.-]*, but was " + (name == null ? "null" : "'" + name + "'"));
+                problems.add(new Problem("trigger.name", name, "must match [a-z0-9][a-z0-9_.-]*, but was "
+                        + (name == null ? "null" : "'" + name + "'")));
             }
             if (probe == null) {
-                problems.add(option + ".probe must not be null");
+                problems.add(new Problem(option + ".probe", null, "must not be null"));
             }
             if (!ruleSet) {
-                problems.add(option + ".rule must be set: rule(min, diff, abs, cooldown)");
+                problems.add(new Problem(option + ".rule", null, "must be set: rule(min, diff, abs, cooldown)"));
             } else {
                 problems.addAll(Rule.check(option, min, diff, abs, max, true, Integer.MAX_VALUE, cooldown));
             }
             if (nullCapture) {
-                problems.add(option + ".captures must not contain null");
+                problems.add(new Problem(option + ".captures", null, "must not contain null"));
             } else if (captures.isEmpty()) {
-                problems.add(option + ".captures must name at least one of " + Arrays.toString(DumpType.values()));
+                problems.add(new Problem(option + ".captures", List.of(), "must name at least one of "
+                        + Arrays.toString(DumpType.values())));
             }
+            return problems;
+        }
+
+        /** Checks the trigger and builds it; throws {@link IllegalArgumentException} naming every bad value. */
+        public Trigger build() {
+            List<Problem> problems = problems();
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid Holmes trigger: " + String.join("; ", problems));
+                throw new IllegalArgumentException("Invalid Holmes trigger: " + Problem.messages(problems));
             }
             return new Trigger(name, probe, Rule.of(min, diff, abs, max, cooldown), EnumSet.copyOf(captures));
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,10 +82,10 @@ class BuilderValidationTest {
                 .hasMessageContaining("dumpPath must be a directory, but " + file + " is a file")
                 .hasMessageContaining("samplingTime must be between 100ms and 10m, but was PT-0.005S")
                 .hasMessageContaining("cpuDump.min must be between 0 and 10000, but was -5")
-                .hasMessageContaining("memDump.min must not be above memDump.abs (80), but was 90")
+                .hasMessageContaining("memDump.min must not be above abs (80), but was 90")
                 .hasMessageContaining("memDump.cooldown must not be negative, but was PT-1S")
                 .hasMessageContaining("threadDump.diff must be between 0 and 10000, but was -1")
-                .hasMessageContaining("threadDump.max must be 0 (off) or above threadDump.min (200), but was 100")
+                .hasMessageContaining("threadDump.max must be 0 (off) or above min (200), but was 100")
                 .hasMessageContaining("cpuMax must be between 0 and 10000, but was -3")
                 .hasMessageContaining("reporter must not be null")
                 .hasMessageContaining("dumpBudget.maxEvents must be at least 1, but was 0")
@@ -121,13 +122,56 @@ class BuilderValidationTest {
     }
 
     @Test
-    void builderIsReusableAndShowsWhatWasSet() {
+    void builderIsReusable_andConfigShowsWhatIsInForce() {
         Holmes.Builder builder = Holmes.builder().dumpPath(tmp).cpuDump(20, 100, 150, Duration.ofMinutes(2));
         Holmes first = builder.build();
         Holmes second = builder.collectInterval(Duration.ofSeconds(1)).build();
-        assertThat(first.collectInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(second.collectInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(builder.toString()).contains("collectInterval=PT1S", "cpuDump=(min=20, diff=100, abs=150, cooldown=PT2M)");
+        assertThat(first.config().collectInterval()).isEqualTo(Duration.ofSeconds(5));
+        HolmesConfig config = second.config();
+        assertThat(config.collectInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.triggerNames()).containsExactly("cpu", "mem", "thread");
+        assertThat(config.enabledTriggers()).containsExactly("cpu");
+        assertThat(config.rule("cpu")).isEqualTo(Rule.cpu(20, 100, 150, Duration.ofMinutes(2)));
+        assertThat(config.rule("mem")).isEqualTo(Rule.defaults(DumpType.MEM));
+        assertThat(config.dumpPath()).isEqualTo(tmp);
+        assertThat(config.lookBack()).isEqualTo(Holmes.DEFAULT_LOOK_BACK);
+
+        // Run-time changes show in the next snapshot, never in one already taken.
+        second.setCollectInterval(Duration.ofSeconds(3));
+        second.setRule(Rule.mem(10, 10, 20, Duration.ZERO));
+        second.enable(DumpType.MEM);
+        second.disable("cpu");
+        second.setCpuMax(90);
+        HolmesConfig changed = second.config();
+        assertThat(changed.collectInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(changed.rule("mem")).isEqualTo(Rule.mem(10, 10, 20, Duration.ZERO));
+        assertThat(changed.enabledTriggers()).containsExactly("mem");
+        assertThat(changed.cpuMax()).isEqualTo(90);
+        assertThat(config.collectInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.enabledTriggers()).containsExactly("cpu");
+        assertThatThrownBy(() -> changed.triggers().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void problemsAreStructured_optionValueAndReason() {
+        Trigger bad = Trigger.builder("queue", () -> 1).rule(5, 10, 20, Duration.ZERO).captures(DumpType.CPU).build();
+        List<Problem> problems = Holmes.builder().dumpPath(tmp)
+                .collectInterval(Duration.ofMillis(1))
+                .memDump(90, 10, 80, Duration.ZERO)
+                .dumpBudget(0, 10L << 20)
+                .trigger(bad).trigger(bad)
+                .problems();
+        assertThat(problems).containsExactly(
+                new Problem("collectInterval", Duration.ofMillis(1), "must be between 10ms and 1h, but was PT0.001S"),
+                new Problem("memDump.min", 90, "must not be above abs (80), but was 90"),
+                new Problem("trigger(queue).name", "queue", "is used twice; trigger names must be unique"),
+                new Problem("dumpBudget.maxEvents", 0, "must be at least 1, but was 0"));
+        assertThat(problems.get(1).field()).isEqualTo("min");
+        assertThat(problems.get(1).message()).isEqualTo("memDump.min must not be above abs (80), but was 90");
+
+        List<Problem> triggerProblems = Trigger.builder("q", () -> 1).rule(1, 1, 1, null).problems();
+        assertThat(triggerProblems).extracting(Problem::option)
+                .containsExactly("trigger(q).cooldown", "trigger(q).captures");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holmes.internal.Pipeline;
 import io.holmes.testing.EventFiles;
 import io.holmes.testing.FlameGraphHtml;
 import io.holmes.testing.Pprof;
@@ -52,7 +53,7 @@ class LookBackTest {
     }
 
     private static void awaitRecording(Holmes holmes) {
-        await().atMost(60, TimeUnit.SECONDS).until(() -> holmes.currentRun().lookBackRecorder.isRecording());
+        await().atMost(60, TimeUnit.SECONDS).until(() -> holmes.currentRun().lookBackRecorder().isRecording());
     }
 
     // ---- CPU --------------------------------------------------------------------------------------------------
@@ -145,7 +146,7 @@ class LookBackTest {
         try (Holmes holmes = builder(reporter).memoryLimit(limit)
                 .memDump(20, 50, Rule.MAX_PERCENT, Duration.ofMinutes(10)).build().start()) {
             awaitRecording(holmes);
-            Holmes.Run run = holmes.currentRun();
+            Pipeline run = holmes.currentRun();
             for (int i = 0; i < 10; i++) { // warm-up: ten real readings of a quiet heap
                 holmes.tick(run);
             }
@@ -294,7 +295,7 @@ class LookBackTest {
         RecordingReporter reporter = new RecordingReporter();
         try (Holmes holmes = builder(reporter).flightRecorderAvailable(() -> false).build().start()) {
             await().atMost(60, TimeUnit.SECONDS).until(() ->
-                    holmes.currentRun().lookBackRecorder.status().contains("not available"));
+                    holmes.currentRun().lookBackRecorder().status().contains("not available"));
             DumpEvent event = holmes.dump(DumpType.THREAD).get(60, TimeUnit.SECONDS);
             assertThat(event.lookBack()).isEmpty();
             assertThat(event.details().get("lookBack")).contains("not available");
@@ -313,7 +314,7 @@ class LookBackTest {
             for (int i = 0; i < 3; i++) {
                 holmes.start();
                 await().atMost(60, TimeUnit.SECONDS).until(() ->
-                        holmes.currentRun().lookBackRecorder.status().contains("not available"));
+                        holmes.currentRun().lookBackRecorder().status().contains("not available"));
                 holmes.stop();
             }
         } finally {
@@ -327,7 +328,7 @@ class LookBackTest {
     void offMeansNoRecording() throws Exception {
         RecordingReporter reporter = new RecordingReporter();
         try (Holmes holmes = builder(reporter).lookBack(Duration.ZERO).build().start()) {
-            assertThat(holmes.currentRun().lookBackRecorder).isNull();
+            assertThat(holmes.currentRun().lookBackRecorder()).isNull();
             DumpEvent event = holmes.dump(DumpType.THREAD).get(60, TimeUnit.SECONDS);
             assertThat(event.lookBack()).isEmpty();
             assertThat(event.details()).containsEntry("lookBack", "off");

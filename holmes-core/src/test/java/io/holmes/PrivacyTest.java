@@ -31,7 +31,7 @@ class PrivacyTest {
         Path dumps = tmp.resolve("dumps");
         try (Holmes holmes = Holmes.builder().dumpPath(dumps).samplingTime(Duration.ofMillis(300)).build().start()) {
             // The look-back files too: wait until the recording of the recent past runs.
-            await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.currentRun().lookBackRecorder.isRecording());
+            await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.currentRun().lookBackRecorder().isRecording());
             DumpEvent cpu = holmes.dump(DumpType.CPU).get(30, TimeUnit.SECONDS);
             DumpEvent thread = holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS);
             List<String> secrets = secretsOfThisProcess();

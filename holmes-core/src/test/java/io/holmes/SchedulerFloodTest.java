@@ -2,6 +2,7 @@ package io.holmes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.holmes.internal.Pipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class SchedulerFloodTest {
     @Test
     void tenMillionIntervalChangesFromTwoThreads_neitherStarveCollectionNorQueueCancelledTicks() throws Exception {
         try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofMillis(20)).dumpPath(tmp).build().start()) {
-            Holmes.Run run = holmes.currentRun();
+            Pipeline run = holmes.currentRun();
             int callsPerThread = 5_000_000;
             CountDownLatch go = new CountDownLatch(1);
             AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -18,7 +18,7 @@ class TriggerBuilderTest {
     void userTrigger_everyProblemNamed() {
         assertThatThrownBy(() -> Trigger.builder("Checkout P99", null).rule(-1, 20, 10, null).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("trigger name must match [a-z0-9][a-z0-9_.-]*, but was 'Checkout P99'")
+                .hasMessageContaining("trigger.name must match [a-z0-9][a-z0-9_.-]*, but was 'Checkout P99'")
                 .hasMessageContaining("trigger(Checkout P99).probe must not be null")
                 .hasMessageContaining("trigger(Checkout P99).min must be between 0 and 2147483647, but was -1")
                 .hasMessageContaining("trigger(Checkout P99).cooldown must not be null")
@@ -27,7 +27,7 @@ class TriggerBuilderTest {
                 .hasMessageContaining("trigger(queue).rule must be set");
         assertThatThrownBy(() -> Trigger.builder("queue", () -> 1).rule(10, 10, 20, Duration.ZERO).max(5)
                 .captures(DumpType.CPU).build())
-                .hasMessageContaining("trigger(queue).max must be 0 (off) or above trigger(queue).min (10), but was 5");
+                .hasMessageContaining("trigger(queue).max must be 0 (off) or above min (10), but was 5");
     }
 
     @Test
@@ -44,8 +44,8 @@ class TriggerBuilderTest {
         Trigger a = Trigger.builder("queue", () -> 1).rule(1, 1, 1, Duration.ZERO).captures(DumpType.CPU).build();
         Trigger rss = Trigger.builder("rss", () -> 1).rule(1, 1, 1, Duration.ZERO).captures(DumpType.CPU).build();
         assertThatThrownBy(() -> Holmes.builder().dumpPath(tmp).trigger(a).trigger(a).trigger(rss).trigger(null).build())
-                .hasMessageContaining("trigger name 'queue' is used twice")
-                .hasMessageContaining("trigger name 'rss' belongs to a built-in trigger")
+                .hasMessageContaining("trigger(queue).name is used twice")
+                .hasMessageContaining("trigger(rss).name belongs to a built-in trigger")
                 .hasMessageContaining("trigger must not be null");
     }
 
@@ -58,7 +58,7 @@ class TriggerBuilderTest {
                 .rssLimit(0)
                 .build())
                 .hasMessageContaining("gcHeapDump.abs must be between 0 and 10000, but was 10001")
-                .hasMessageContaining("gcTimeDump.min must not be above gcTimeDump.abs (50), but was 60")
+                .hasMessageContaining("gcTimeDump.min must not be above abs (50), but was 60")
                 .hasMessageContaining("rssDump.diff must be between 0 and 10000, but was -1")
                 .hasMessageContaining("rssDump.cooldown must not be negative, but was PT-1M")
                 .hasMessageContaining("rssLimit must be a positive number of bytes, but was 0");

@@ -1,5 +1,6 @@
 package io.holmes.reporters;
 
+import io.holmes.Problem;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,27 +24,29 @@ final class DeliveryOptions {
     /** The clock that decides whether an event is too old to send; tests move it. */
     Clock clock = Clock.systemUTC();
 
-    /** Adds every problem with these options to {@code problems}; header values are never quoted. */
-    void check(List<String> problems) {
+    /** Adds every problem with these options to {@code problems}; header values are never quoted nor kept. */
+    void check(List<Problem> problems) {
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
-            problems.add("timeout must be above 0 and at most 5m, but was " + timeout);
+            problems.add(new Problem("timeout", timeout, "must be above 0 and at most 5m, but was " + timeout));
         }
         if (maxRetries < 0 || maxRetries > 20) {
-            problems.add("maxRetries must be between 0 and 20, but was " + maxRetries);
+            problems.add(new Problem("maxRetries", maxRetries, "must be between 0 and 20, but was " + maxRetries));
         }
         if (queueCapacity < 1 || queueCapacity > 10_000) {
-            problems.add("queueCapacity must be between 1 and 10000, but was " + queueCapacity);
+            problems.add(new Problem("queueCapacity", queueCapacity,
+                    "must be between 1 and 10000, but was " + queueCapacity));
         }
         if (retryBackoff == null || retryBackoff.isNegative() || retryBackoff.isZero()
                 || retryBackoff.compareTo(Delivery.MAX_BACKOFF) > 0) {
-            problems.add("retryBackoff must be above 0 and at most " + Delivery.MAX_BACKOFF + ", but was " + retryBackoff);
+            problems.add(new Problem("retryBackoff", retryBackoff,
+                    "must be above 0 and at most " + Delivery.MAX_BACKOFF + ", but was " + retryBackoff));
         }
         for (Map.Entry<String, String> header : headers.entrySet()) {
             String name = header.getKey();
             if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-                problems.add("header name must be an HTTP token, but was '" + name + "'");
+                problems.add(new Problem("header", name, "name must be an HTTP token, but was '" + name + "'"));
             } else if (header.getValue() == null || header.getValue().chars().anyMatch(c -> c < 0x20 && c != '\t')) {
-                problems.add("header '" + name + "' must have a value without control characters");
+                problems.add(new Problem("header", null, "'" + name + "' must have a value without control characters"));
             }
         }
     }
@@ -53,20 +56,20 @@ final class DeliveryOptions {
      * address only when it cannot hold a secret: never when it has user info, a query or a fragment, or could be
      * read as having them ({@code user:pass@host} without a scheme, a password containing {@code @}).
      */
-    static HttpUrl parseAddress(String option, String address, List<String> problems) {
+    static HttpUrl parseAddress(String option, String address, List<Problem> problems) {
         if (address == null || address.isBlank()) {
-            problems.add(option + " must not be empty");
+            problems.add(new Problem(option, null, "must not be empty"));
             return null;
         }
         HttpUrl url = HttpUrl.parse(address.trim());
         if (url == null) {
-            problems.add(option + " must be an http:// or https:// URL, but was " + quoteUnlessSecret(address));
+            problems.add(new Problem(option, null, "must be an http:// or https:// URL, but was " + quoteUnlessSecret(address)));
             return null;
         }
         if (!url.username().isEmpty() || !url.password().isEmpty()) {
-            problems.add(option + " must not carry credentials (use basicAuth or a token), but was '"
+            problems.add(new Problem(option, null, "must not carry credentials (use basicAuth or a token), but was '"
                     + url.newBuilder().username("").password("").query(null).fragment(null).build()
-                    + "' with credentials");
+                    + "' with credentials"));
             return null;
         }
         return url;

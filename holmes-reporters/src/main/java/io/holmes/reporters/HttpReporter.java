@@ -1,6 +1,7 @@
 package io.holmes.reporters;
 
 import io.holmes.DumpEvent;
+import io.holmes.Problem;
 import io.holmes.internal.write.EventJson;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,11 +68,6 @@ public final class HttpReporter extends UploadingReporter {
         queue(event);
     }
 
-
-
-
-
-
     @Override
     public String toString() {
         return description;
@@ -136,28 +132,40 @@ public final class HttpReporter extends UploadingReporter {
             return this;
         }
 
-
-
-
-
-
-
         @Override
         Builder self() {
             return this;
         }
 
+        /**
+         * Every problem with the options set so far, each on the option it is about ({@code url}, {@code token},
+         * {@code timeout}, ...); a value that may be a secret is never carried. Empty when {@link #build()} would
+         * succeed.
+         */
+        public List<Problem> problems() {
+            List<Problem> problems = new ArrayList<>();
+            url(problems);
+            return problems;
+        }
+
+        /** Checks every option and builds; the message names each bad option (never a secret's value). */
         public HttpReporter build() {
-            List<String> problems = new ArrayList<>();
-            HttpUrl parsed = DeliveryOptions.parseAddress("url", url, problems);
-            if (token != null && (token.isEmpty() || token.chars().anyMatch(c -> c < 0x20))) {
-                problems.add("token must be a non-empty value without control characters");
-            }
-            options.check(problems);
+            List<Problem> problems = new ArrayList<>();
+            HttpUrl parsed = url(problems);
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid HTTP reporter configuration: " + String.join("; ", problems));
+                throw new IllegalArgumentException("Invalid HTTP reporter configuration: " + Problem.messages(problems));
             }
             return new HttpReporter(this, parsed);
+        }
+
+        /** Checks every option into {@code problems}; returns the parsed URL, or null when it is bad. */
+        private HttpUrl url(List<Problem> problems) {
+            HttpUrl parsed = DeliveryOptions.parseAddress("url", url, problems);
+            if (token != null && (token.isEmpty() || token.chars().anyMatch(c -> c < 0x20))) {
+                problems.add(new Problem("token", null, "must be a non-empty value without control characters"));
+            }
+            options.check(problems);
+            return parsed;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.holmes.reporters;
 
+import io.holmes.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,26 +42,26 @@ final class Labels {
     }
 
     /** Everything wrong with {@code applicationName} and {@code labels}, one entry per problem. */
-    static List<String> check(String applicationName, Map<String, String> labels) {
-        List<String> problems = new ArrayList<>();
+    static List<Problem> check(String applicationName, Map<String, String> labels) {
+        List<Problem> problems = new ArrayList<>();
         if (applicationName == null || applicationName.isEmpty()) {
-            problems.add("applicationName must not be empty");
+            problems.add(new Problem("applicationName", applicationName, "must not be empty"));
         } else if (!applicationName.chars().allMatch(Labels::isServiceNameRune)) {
-            problems.add("applicationName may only contain letters, digits, '_', '.', '/' and '-' (Pyroscope refuses"
-                    + " other service names), but was '" + applicationName + "'");
+            problems.add(new Problem("applicationName", applicationName, "may only contain letters, digits, '_', '.', '/'"
+                    + " and '-' (Pyroscope refuses other service names), but was '" + applicationName + "'"));
         }
         for (Map.Entry<String, String> label : labels.entrySet()) {
             String key = label.getKey();
             String value = label.getValue();
             if (key == null || key.isEmpty() || !key.chars().allMatch(Labels::isLabelNameRune)) {
-                problems.add("label key may only contain letters, digits, '_' and '.' (Pyroscope refuses other label"
-                        + " names), but was '" + key + "'");
+                problems.add(new Problem("label", key, "key may only contain letters, digits, '_' and '.' (Pyroscope"
+                        + " refuses other label names), but was '" + key + "'"));
             } else if (RESERVED.contains(key) || key.startsWith("__")) {
-                problems.add("label key '" + key + "' is reserved: Holmes or the Pyroscope server sets it");
+                problems.add(new Problem("label", key, "key '" + key + "' is reserved: Holmes or the Pyroscope server sets it"));
             }
             if (value == null || value.isEmpty() || !isCleanValue(value)) {
-                problems.add("label '" + key + "' must have a non-empty value without '{', '}', ',', '=' or white"
-                        + " space, but was '" + value + "'");
+                problems.add(new Problem("label", value, "'" + key + "' must have a non-empty value without '{', '}', ',',"
+                        + " '=' or white space, but was '" + value + "'"));
             }
         }
         return problems;

@@ -2,6 +2,7 @@ package io.holmes.reporters;
 
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
+import io.holmes.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -162,12 +163,6 @@ public final class PyroscopeReporter extends UploadingReporter {
                 || profile.getFileName().toString().equals(recording + ".jfr");
     }
 
-
-
-
-
-
-
     @Override
     public String toString() {
         return description;
@@ -276,50 +271,61 @@ public final class PyroscopeReporter extends UploadingReporter {
             return this;
         }
 
-
-
-
-
-
-
-        /** Checks every option and builds; the message names each bad option (never a secret's value). */
         @Override
         Builder self() {
             return this;
         }
 
+        /**
+         * Every problem with the options set so far, each on the option it is about ({@code serverAddress},
+         * {@code label}, {@code basicAuth}, {@code timeout}, ...); a value that may be a secret is never carried.
+         * Empty when {@link #build()} would succeed.
+         */
+        public List<Problem> problems() {
+            List<Problem> problems = new ArrayList<>();
+            server(problems);
+            return problems;
+        }
+
+        /** Checks every option and builds; the message names each bad option (never a secret's value). */
         public PyroscopeReporter build() {
-            List<String> problems = new ArrayList<>();
+            List<Problem> problems = new ArrayList<>();
+            HttpUrl server = server(problems);
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid Pyroscope reporter configuration: "
+                        + Problem.messages(problems));
+            }
+            return new PyroscopeReporter(this, server);
+        }
+
+        /** Checks every option into {@code problems}; returns the parsed server address, or null when it is bad. */
+        private HttpUrl server(List<Problem> problems) {
             HttpUrl server = DeliveryOptions.parseAddress("serverAddress", serverAddress, problems);
             if (server != null && (server.query() != null || server.fragment() != null)) {
-                problems.add("serverAddress must not have a query or a fragment, but was '"
+                problems.add(new Problem("serverAddress", null, "must not have a query or a fragment, but was '"
                         + server.newBuilder().query(null).fragment(null).build() + "' with one (not shown: it may"
-                        + " hold a token)");
+                        + " hold a token)"));
             }
             problems.addAll(Labels.check(applicationName, labels));
             if (tenantId != null && (tenantId.isBlank() || tenantId.chars().anyMatch(c -> c < 0x20))) {
-                problems.add("tenantId must be a non-blank value without control characters");
+                problems.add(new Problem("tenantId", null, "must be a non-blank value without control characters"));
             }
             if (basicUser != null || basicPassword != null) {
                 if (basicUser == null || basicUser.isEmpty() || basicUser.indexOf(':') >= 0) {
-                    problems.add("basicAuth user must be non-empty without ':'");
+                    problems.add(new Problem("basicAuth", null, "user must be non-empty without ':'"));
                 }
                 if (basicPassword == null) {
-                    problems.add("basicAuth password must not be null");
+                    problems.add(new Problem("basicAuth", null, "password must not be null"));
                 }
                 if (bearerToken != null) {
-                    problems.add("basicAuth and bearerToken exclude each other; set one");
+                    problems.add(new Problem("bearerToken", null, "must not be set together with basicAuth; set one"));
                 }
             }
             if (bearerToken != null && (bearerToken.isBlank() || bearerToken.chars().anyMatch(c -> c < 0x20))) {
-                problems.add("bearerToken must be a non-blank value without control characters");
+                problems.add(new Problem("bearerToken", null, "must be a non-blank value without control characters"));
             }
             options.check(problems);
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid Pyroscope reporter configuration: "
-                        + String.join("; ", problems));
-            }
-            return new PyroscopeReporter(this, server);
+            return server;
         }
 
         @Override

@@ -358,7 +358,7 @@ class PyroscopeReporterTest {
                 .hasMessageContaining("'bad key'").hasMessageContaining("'k=1'")
                 .hasMessageContaining("'holmes_trigger' is reserved")
                 .hasMessageContaining("label 'ok'")
-                .hasMessageContaining("exclude each other")
+                .hasMessageContaining("bearerToken must not be set together with basicAuth")
                 .hasMessageContaining("timeout").hasMessageContaining("maxRetries").hasMessageContaining("queueCapacity")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain("s3cret"));
     }

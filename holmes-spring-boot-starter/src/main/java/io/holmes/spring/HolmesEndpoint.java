@@ -3,8 +3,9 @@ package io.holmes.spring;
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
-import io.holmes.Rule;
 import io.holmes.MetricState;
+import io.holmes.Problem;
+import io.holmes.Rule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,9 +169,9 @@ public class HolmesEndpoint {
         }
 
         /**
-         * Holmes' own validation of the rule, each problem put back on the field it is about
-         * ({@code cpuDump.min must not be above cpuDump.abs (80), but was 90} becomes field {@code min}, reason
-         * {@code must not be above abs (80), but was 90}).
+         * Holmes' own validation of the rule, each problem put back on the field it is about: option
+         * {@code cpuDump.min} becomes field {@code min}, with Holmes' reason ({@code must not be above abs (80), but
+         * was 90}).
          */
         void check(DumpType type, Map<String, String> sent) {
             Holmes.Builder probe = Holmes.builder();
@@ -183,20 +184,12 @@ public class HolmesEndpoint {
                 problems.add(problem("max", sent.get("max"), "is only for the thread rule and must be 0, but was " + max));
                 return;
             }
-            String option = switch (type) {
-                case CPU -> "cpuDump.";
-                case MEM -> "memDump.";
-                default -> "threadDump.";
-            };
-            for (String message : probe.problems()) {
-                if (!message.startsWith(option)) {
-                    continue;
+            String option = Rule.optionName(type) + ".";
+            for (Problem p : probe.problems()) {
+                if (p.option().startsWith(option)) {
+                    String value = sent.get(p.field());
+                    problems.add(problem(p.field(), "null".equals(value) ? null : value, p.reason()));
                 }
-                int space = message.indexOf(' ');
-                String field = message.substring(option.length(), space);
-                String reason = message.substring(space + 1).replace(option, "");
-                String value = sent.get(field);
-                problems.add(problem(field, "null".equals(value) ? null : value, reason));
             }
         }
     }

@@ -3,6 +3,7 @@ package io.holmes.spring;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Probe;
+import io.holmes.Problem;
 import io.holmes.Rule;
 import io.holmes.Trigger;
 import java.time.Duration;
@@ -11,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.validation.BindingResult;
 import org.springframework.validation.Errors;
 import org.springframework.validation.FieldError;
@@ -20,11 +19,11 @@ import org.springframework.validation.FieldError;
 /**
  * The one place where {@code holmes.*} properties meet {@code Holmes.Builder}: properties that are set are passed
  * on, the others leave Holmes' defaults alone. Validation is Holmes' own ({@link Holmes.Builder#problems()}); this
- * class only translates each problem's builder option into the property a user wrote.
+ * class only puts each {@link Problem} on the property its builder option comes from.
  */
 public final class HolmesPropertiesMapper {
 
-    /** Builder option (as problems name it) to {@link HolmesProperties} field path. */
+    /** Builder option (a {@link Problem#option()}) to {@link HolmesProperties} field path. */
     private static final Map<String, String> FIELDS = new LinkedHashMap<>();
 
     static {
@@ -77,8 +76,6 @@ public final class HolmesPropertiesMapper {
 
     /** What Spring Boot shows instead of a secret rejected value. */
     static final String MASKED = "******";
-
-    private static final Pattern OPTION = Pattern.compile("\\b(?:[a-z][A-Za-z]*Dump|dumpBudget)\\.[a-zA-Z]+\\b|\\b[a-z][A-Za-z]+\\b");
 
     private HolmesPropertiesMapper() {
     }
@@ -193,14 +190,10 @@ public final class HolmesPropertiesMapper {
                 problems.add(prefix + "abs must be set");
             }
             if (t.getMin() != null && t.getAbs() != null) {
-                try {
-                    meterTrigger(name, t, () -> 0);
-                } catch (IllegalArgumentException invalid) {
-                    String message = invalid.getMessage().replaceFirst("^Invalid Holmes trigger: ", "");
-                    for (String problem : message.split("; ")) {
-                        problems.add(problem.replace("trigger(" + name + ").", prefix)
-                                .replace("trigger name must", prefix.substring(0, prefix.length() - 1) + ": the name must"));
-                    }
+                for (Problem problem : meterTriggerBuilder(name, t, () -> 0).problems()) {
+                    String where = problem.option().equals("trigger.name")
+                            ? "holmes.triggers." + name + ": the name" : prefix + problem.field();
+                    problems.add(where + " " + problem.reason());
                 }
             }
         }
@@ -209,12 +202,14 @@ public final class HolmesPropertiesMapper {
 
     /** The Holmes trigger of one {@code holmes.triggers.<name>} entry reading {@code probe}. */
     static Trigger meterTrigger(String name, HolmesProperties.MeterTrigger t, Probe probe) {
+        return meterTriggerBuilder(name, t, probe).build();
+    }
+
+    private static Trigger.Builder meterTriggerBuilder(String name, HolmesProperties.MeterTrigger t, Probe probe) {
         return Trigger.builder(name, probe)
-                .rule(t.getMin(), t.getDiff() != null ? t.getDiff() : 100, t.getAbs(),
-                        t.getCooldown())
+                .rule(t.getMin(), t.getDiff() != null ? t.getDiff() : 100, t.getAbs(), t.getCooldown())
                 .max(t.getMax() != null ? t.getMax() : 0)
-                .captures(t.getCaptures() == null ? new DumpType[0] : t.getCaptures().toArray(new DumpType[0]))
-                .build();
+                .captures(t.getCaptures() == null ? new DumpType[0] : t.getCaptures().toArray(new DumpType[0]));
     }
 
     private static void rule(HolmesProperties.Rule r, DumpType type, Holmes.Builder b) {
@@ -252,32 +247,33 @@ public final class HolmesPropertiesMapper {
 
     /** Reports every problem Holmes finds with {@code p} against the property it comes from. */
     static void validate(HolmesProperties p, Errors errors) {
-        for (String problem : toBuilder(p).problems()) {
+        for (Problem problem : toBuilder(p).problems()) {
             reject(errors, problem, FIELDS);
         }
         for (String problem : meterTriggerProblems(p)) {
             errors.reject("holmes.invalid", problem);
         }
         if (p.getPyroscope().isConfigured() && PyroscopeReporters.isPresent()) {
-            for (String problem : PyroscopeReporters.problems(p.getPyroscope())) {
+            for (Problem problem : PyroscopeReporters.problems(p.getPyroscope())) {
                 reject(errors, problem, PYROSCOPE_FIELDS);
             }
         }
     }
 
-    private static void reject(Errors errors, String problem, Map<String, String> fields) {
-        String field = null;
-        int longest = -1;
-        for (Map.Entry<String, String> option : fields.entrySet()) {
-            if (problem.startsWith(option.getKey()) && option.getKey().length() > longest) {
-                field = option.getValue();
-                longest = option.getKey().length();
-            }
-        }
-        String message = toPropertyNames(problem, fields);
+    /** The {@link HolmesProperties} field path of a builder option, or {@code null} when no property sets it. */
+    static String fieldOf(String option) {
+        return FIELDS.get(option);
+    }
+
+    /** Puts {@code problem} on the property its option comes from, or on the whole of {@code holmes} when none. */
+    private static void reject(Errors errors, Problem problem, Map<String, String> fields) {
+        String field = fields.get(problem.option());
         if (field == null) {
-            errors.reject("holmes.invalid", message);
-        } else if (SECRET_FIELDS.contains(field)) {
+            errors.reject("holmes.invalid", problem.message());
+            return;
+        }
+        String message = "holmes." + kebab(field) + " " + problem.reason();
+        if (SECRET_FIELDS.contains(field)) {
             rejectMasked(errors, field, message);
         } else {
             errors.rejectValue(field, "holmes.invalid", message);
@@ -296,18 +292,6 @@ public final class HolmesPropertiesMapper {
         } else {
             errors.reject("holmes.invalid", message);
         }
-    }
-
-    /** Rewrites builder option names in {@code problem} as property names ({@code cpuDump.min} → {@code holmes.cpu.min}). */
-    static String toPropertyNames(String problem, Map<String, String> fields) {
-        Matcher m = OPTION.matcher(problem);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String field = fields.get(m.group());
-            m.appendReplacement(out, Matcher.quoteReplacement(field != null ? "holmes." + kebab(field) : m.group()));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     /** {@code dump.maxFiles} → {@code dump.max-files}. */

@@ -1,5 +1,6 @@
 package io.holmes.spring;
 
+import io.holmes.Problem;
 import io.holmes.reporters.PyroscopeReporter;
 import java.util.List;
 import okhttp3.OkHttpClient;
@@ -57,16 +58,10 @@ final class PyroscopeReporters {
         return b;
     }
 
-    /** Every problem the reporter's builder finds with {@code p}, each starting with the option it is about. */
-    static List<String> problems(HolmesProperties.Pyroscope p) {
+    /** Every problem the reporter's builder finds with {@code p}, each on the builder option it is about. */
+    static List<Problem> problems(HolmesProperties.Pyroscope p) {
         // The application name may come from spring.application.name, unknown here; check the rest.
         String name = p.getApplicationName() != null ? p.getApplicationName() : "application";
-        try {
-            builder(p, name, null).build().close();
-            return List.of();
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            return List.of(message.substring(message.indexOf(':') + 1).trim().split("; "));
-        }
+        return builder(p, name, null).problems();
     }
 }

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
+import io.holmes.HolmesConfig;
 import io.holmes.ProfileReporter;
 import io.holmes.Rule;
 import io.holmes.reporters.PyroscopeReporter;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
@@ -62,7 +64,7 @@ class HolmesAutoConfigurationTest {
 
     @Test
     void everyPropertyBinds_andReachesHolmes() {
-        AtomicReference<String> builder = new AtomicReference<>();
+        AtomicBoolean customized = new AtomicBoolean();
         runner().withPropertyValues(
                         "holmes.collect-interval=250ms", "holmes.cpu-cores=3.5", "holmes.memory-limit=512MB",
                         "holmes.sampling-time=2s", "holmes.cpu-max=90", "holmes.cpu-sampling-interval=20ms",
@@ -80,7 +82,7 @@ class HolmesAutoConfigurationTest {
                         "holmes.pyroscope.basic-auth-user=holmes", "holmes.pyroscope.basic-auth-password=pw",
                         "holmes.pyroscope.headers.X-Extra=1", "holmes.pyroscope.timeout=3s",
                         "holmes.pyroscope.max-retries=1", "holmes.pyroscope.queue-capacity=4")
-                .withBean(HolmesBuilderCustomizer.class, () -> b -> builder.set(b.toString()))
+                .withBean(HolmesBuilderCustomizer.class, () -> b -> customized.set(true))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     Holmes holmes = context.getBean(Holmes.class);
@@ -98,10 +100,17 @@ class HolmesAutoConfigurationTest {
                     assertThat(holmes.rule(DumpType.THREAD))
                             .isEqualTo(Rule.thread(100, 50, 900, 20_000, Duration.ofSeconds(45)));
                     assertThat(holmes.isEnabled(DumpType.THREAD)).isTrue();
-                    assertThat(builder.get()).contains("cpuSamplingInterval=PT0.02S")
-                            .contains("allocSamplingInterval=1048576").contains("heapDump=true")
-                            .contains("dumpBudget=9 events/33554432 bytes").contains("reporterQueueCapacity=7")
-                            .contains("closeTimeout=PT3S");
+                    HolmesConfig config = holmes.config();
+                    assertThat(config.cpuSamplingInterval()).isEqualTo(Duration.ofMillis(20));
+                    assertThat(config.allocSamplingInterval()).isEqualTo(1024 * 1024);
+                    assertThat(config.heapDump()).isTrue();
+                    assertThat(config.maxEvents()).isEqualTo(9);
+                    assertThat(config.maxBytes()).isEqualTo(32L * 1024 * 1024);
+                    assertThat(config.reporterQueueCapacity()).isEqualTo(7);
+                    assertThat(config.closeTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(config.enabledTriggers()).containsExactly("cpu", "thread");
+                    assertThat(config.reporters()).contains(context.getBean(PyroscopeReporter.class));
+                    assertThat(customized.get()).isTrue();
 
                     PyroscopeReporter pyroscope = context.getBean(PyroscopeReporter.class);
                     assertThat(pyroscope.toString()).contains("applicationName=orders").contains("env=test")
@@ -229,7 +238,7 @@ class HolmesAutoConfigurationTest {
                     String message = messages(context.getStartupFailure());
                     assertThat(message).contains("holmes.cpu.min must be between 0 and 10000, but was -5")
                             .contains("holmes.collect-interval must be between 10ms and 1h, but was PT0.001S")
-                            .contains("holmes.mem.min must not be above holmes.mem.abs (80), but was 90")
+                            .contains("holmes.mem.min must not be above abs (80), but was 90")
                             .contains("holmes.dump.max-size must be at least 1048576");
                 });
         runner().withPropertyValues("holmes.cpu.min=lots").run(context -> {
@@ -260,7 +269,7 @@ class HolmesAutoConfigurationTest {
                             .contains("holmes.collect-interval must be between 10ms and 1h, but was PT0S")
                             .contains("holmes.cpu-cores must be a finite number above 0, but was NaN")
                             .contains("holmes.dump-path must be a directory, but " + file + " is a file")
-                            .contains("holmes.thread.min must not be above holmes.thread.abs (400), but was 500")
+                            .contains("holmes.thread.min must not be above abs (400), but was 500")
                             .contains("holmes.cpu.diff must be between 0 and 10000, but was -1")
                             .contains("holmes.sampling-time must be between 100ms and 10m, but was PT1H")
                             .contains("holmes.reporter-queue-capacity must be between 1 and 100000, but was 0")

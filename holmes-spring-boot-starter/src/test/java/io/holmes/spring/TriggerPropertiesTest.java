@@ -67,8 +67,7 @@ class TriggerPropertiesTest {
                             .contains("holmes.rss-limit must be a positive number of bytes, but was 0")
                             .contains("holmes.triggers.checkout.statistic must be value, count-rate, mean, max or a"
                                     + " percentile such as p99, but was p")
-                            .contains("holmes.triggers.checkout.min must not be above holmes.triggers.checkout.abs (5),"
-                                    + " but was 10")
+                            .contains("holmes.triggers.checkout.min must not be above abs (5), but was 10")
                             .contains("holmes.triggers.slow.meter must name a meter")
                             .contains("holmes.triggers.slow.min must be set")
                             .contains("holmes.triggers.slow.abs must be set")
