@@ -297,7 +297,7 @@ public final class Holmes implements AutoCloseable {
      * Replaces the thresholds of the trigger named {@code trigger} from the next reading on; does not enable or
      * disable it. For {@code cpu}, {@code mem} and {@code thread} the rule must be of that type (or made with
      * {@link Rule#of}, and is then checked as one of that type); for any other trigger, its type must be
-     * {@code null} ({@link Rule#of}).
+     * {@code null} ({@link Rule#of}). The thresholds are checked as {@link #ruleProblems} checks them.
      */
     public void setRule(String trigger, Rule rule) {
         Objects.requireNonNull(rule, "rule");
@@ -308,9 +308,38 @@ public final class Holmes implements AutoCloseable {
                 throw new IllegalArgumentException("setRule: trigger " + trigger + " takes a rule of type "
                         + (original == null ? "null (Rule.of)" : original) + ", but was given " + rule.type());
             }
+        }
+        List<Problem> problems = ruleProblems(trigger, rule.min(), rule.diff(), rule.abs(), rule.max(),
+                rule.cooldown());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid Holmes rule: " + Problem.messages(problems));
+        }
+        if (rule.type() != original) {
             rule = new Rule(original, rule.min(), rule.diff(), rule.abs(), rule.max(), rule.cooldown());
         }
         rules.setRule(index, rule);
+    }
+
+    /**
+     * Every problem with giving the trigger named {@code trigger} these thresholds, each on the option that
+     * configures that trigger ({@code cpuDump.min}, {@code gcHeapDump.abs}, {@code trigger(checkout-p99).max}): the
+     * ranges of its kind of reading (percentages up to {@link Rule#MAX_PERCENT} for CPU, heap and the built-ins after
+     * them; counts for threads and user triggers) and a ceiling {@code max} only where the kind has one. Empty when
+     * {@link #setRule(String, Rule)} would accept them.
+     *
+     * @throws IllegalArgumentException when no trigger has that name
+     */
+    public List<Problem> ruleProblems(String trigger, int min, int diff, int abs, int max, Duration cooldown) {
+        int index = indexOf(trigger);
+        if (index < DumpType.values().length) {
+            DumpType type = DumpType.values()[index];
+            return Rule.check(Rule.optionName(type), type, min, diff, abs, max, cooldown);
+        }
+        if (BuiltInTriggers.isReserved(trigger)) {
+            return Rule.check(BuiltInTriggers.spec(trigger).option(), min, diff, abs, max, false, Rule.MAX_PERCENT,
+                    cooldown);
+        }
+        return Rule.check("trigger(" + trigger + ")", min, diff, abs, max, true, Integer.MAX_VALUE, cooldown);
     }
 
     /** The latest reading, window, rule and cooldown of a trigger; its {@code type} is the first type it captures. */

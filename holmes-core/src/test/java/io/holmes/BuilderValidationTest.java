@@ -191,5 +191,15 @@ class BuilderValidationTest {
                 .hasMessageContaining("cpuMax must be between 0 and 10000, but was 10001");
         holmes.setCpuMax(90);
         assertThat(holmes.cpuMax()).isEqualTo(90);
+
+        // A rule set by name is checked for that trigger's kind of reading: gc-heap is a percentage.
+        Holmes gc = Holmes.builder().dumpPath(tmp).gcHeapDump(50, 20, 80, Duration.ofMinutes(5)).build();
+        assertThatThrownBy(() -> gc.setRule("gc-heap", Rule.of(10, 10, 20_000, 0, Duration.ZERO)))
+                .hasMessageContaining("gcHeapDump.abs must be between 0 and 10000, but was 20000");
+        assertThat(gc.ruleProblems("gc-heap", 10, 10, 90, 5, Duration.ZERO))
+                .containsExactly(new Problem("gcHeapDump.max", 5, "is only for thread rules and must be 0, but was 5"));
+        assertThat(gc.ruleProblems("thread", 10, 10, 90, 5, Duration.ZERO))
+                .containsExactly(new Problem("threadDump.max", 5, "must be 0 (off) or above min (10), but was 5"));
+        assertThat(gc.rule("gc-heap")).isEqualTo(Rule.of(50, 20, 80, 0, Duration.ofMinutes(5)));
     }
 }

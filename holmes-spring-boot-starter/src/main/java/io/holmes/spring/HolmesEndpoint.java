@@ -28,9 +28,9 @@ import org.springframework.lang.Nullable;
 
 /**
  * The {@code holmes} Actuator endpoint. Reading shows the configuration in effect, the latest readings with their
- * windows and cooldowns, and the recent events with their files. Writing to {@code holmes/{type}} either takes a
- * capture ({@code {"action": "dump"}}) or changes that rule ({@code min}, {@code diff}, {@code abs}, {@code max},
- * {@code cooldown}, {@code enabled}); a bad request is answered with 400 and a body naming each field, the value
+ * windows and cooldowns, and the recent events with their files. Writing to {@code holmes/{trigger}} changes that
+ * trigger's rule ({@code min}, {@code diff}, {@code abs}, {@code max}, {@code cooldown}, {@code enabled}) or, for
+ * {@code cpu}, {@code mem} and {@code thread}, takes a capture ({@code {"action": "dump"}}); a bad request is answered with 400 and a body naming each field, the value
  * sent and the reason. Writing is off unless granted ({@code management.endpoint.holmes.access=unrestricted},
  * Spring Boot 3.4 and later; on older versions the starter registers no endpoint); nothing is exposed over HTTP
  * unless the application exposes it.
@@ -81,27 +81,36 @@ public class HolmesEndpoint {
     }
 
     /**
-     * Takes a capture of {@code type} ({@code action=dump}), or changes its rule: unset values keep the rule's
-     * current ones. Values arrive as text, so that a bad one is answered with 400 naming the field and the reason
-     * rather than a bare conversion failure; {@code cooldown} takes what {@code application.yml} takes ({@code 5m},
-     * {@code 90s}, {@code PT5M}).
+     * Changes the rule of the trigger named {@code trigger} (any trigger: {@code cpu}, {@code mem}, {@code thread},
+     * the other built-ins configured, the application's own): unset values keep the rule's current ones. For
+     * {@code cpu}, {@code mem} and {@code thread}, {@code action=dump} takes a capture of that type instead. Values
+     * arrive as text, so that a bad one is answered with 400 naming the field and the reason rather than a bare
+     * conversion failure; {@code cooldown} takes what {@code application.yml} takes ({@code 5m}, {@code 90s},
+     * {@code PT5M}).
      */
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> update(@Selector String type, @Nullable String action,
+    public WebEndpointResponse<Map<String, Object>> update(@Selector String trigger, @Nullable String action,
                                                            @Nullable String min, @Nullable String diff,
                                                            @Nullable String abs, @Nullable String max,
                                                            @Nullable String cooldown, @Nullable String enabled) {
-        DumpType dumpType = parseType(type);
-        if (dumpType == null) {
-            return badRequest(List.of(problem("type", type, "must be one of cpu, mem, thread, but was '" + type + "'")));
+        String name = triggerNamed(trigger);
+        if (name == null) {
+            return badRequest(List.of(problem("trigger", trigger, "must be one of " + holmes.triggers() + ", but was '"
+                    + trigger + "'")));
         }
         if (action != null) {
+            DumpType type = typeTagged(name);
             if (!"dump".equalsIgnoreCase(action.trim())) {
-                return badRequest(List.of(problem("action", action, "must be 'dump' (the only action), but was '" + action + "'")));
+                return badRequest(List.of(problem("action", action, "must be 'dump' (the only action), but was '"
+                        + action + "'")));
             }
-            return dump(dumpType);
+            if (type == null) {
+                return badRequest(List.of(problem("action", action, "dump takes a capture type (cpu, mem or thread);"
+                        + " trigger " + name + " captures " + holmes.config().trigger(name).orElseThrow().captures())));
+            }
+            return dump(type);
         }
-        RuleUpdate update = new RuleUpdate(holmes.rule(dumpType));
+        RuleUpdate update = new RuleUpdate(holmes.rule(name));
         update.integer("min", min, v -> update.min = v);
         update.integer("diff", diff, v -> update.diff = v);
         update.integer("abs", abs, v -> update.abs = v);
@@ -123,21 +132,53 @@ public class HolmesEndpoint {
             }
         }
         if (update.problems.isEmpty()) {
-            update.check(dumpType, Map.of("min", String.valueOf(min), "diff", String.valueOf(diff),
-                    "abs", String.valueOf(abs), "max", String.valueOf(max), "cooldown", String.valueOf(cooldown)));
+            Map<String, String> sent = new LinkedHashMap<>();
+            sent.put("min", min);
+            sent.put("diff", diff);
+            sent.put("abs", abs);
+            sent.put("max", max);
+            sent.put("cooldown", cooldown);
+            // Holmes' own checks for this trigger's kind of reading, each put back on the field it is about.
+            for (Problem p : holmes.ruleProblems(name, update.min, update.diff, update.abs, update.max,
+                    update.cooldown)) {
+                update.problems.add(problem(p.field(), sent.get(p.field()), p.reason()));
+            }
         }
         if (!update.problems.isEmpty()) {
             return badRequest(update.problems);
         }
-        holmes.setRule(new Rule(dumpType, update.min, update.diff, update.abs, update.max, update.cooldown));
+        holmes.setRule(name, Rule.of(update.min, update.diff, update.abs, update.max, update.cooldown));
         if (enable != null) {
             if (enable) {
-                holmes.enable(dumpType);
+                holmes.enable(name);
             } else {
-                holmes.disable(dumpType);
+                holmes.disable(name);
             }
         }
-        return new WebEndpointResponse<>(metric(holmes.state(dumpType)));
+        return new WebEndpointResponse<>(metric(holmes.state(name)));
+    }
+
+    /** The name of the trigger {@code sent} names, ignoring case and surrounding blanks; {@code null} when none. */
+    @Nullable
+    private String triggerNamed(String sent) {
+        String wanted = sent.trim();
+        for (String name : holmes.triggers()) {
+            if (name.equalsIgnoreCase(wanted)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** The capture type whose file tag is {@code name} ({@code cpu}, {@code mem}, {@code thread}), else {@code null}. */
+    @Nullable
+    private static DumpType typeTagged(String name) {
+        for (DumpType type : DumpType.values()) {
+            if (type.fileTag().equals(name)) {
+                return type;
+            }
+        }
+        return null;
     }
 
     /** A rule being changed: the current thresholds, overwritten field by field, and the problems found. */
@@ -165,31 +206,6 @@ public class HolmesEndpoint {
                 set.accept(Integer.parseInt(text.trim()));
             } catch (NumberFormatException e) {
                 problems.add(problem(field, text, "must be a whole number, but was '" + text + "'"));
-            }
-        }
-
-        /**
-         * Holmes' own validation of the rule, each problem put back on the field it is about: option
-         * {@code cpuDump.min} becomes field {@code min}, with Holmes' reason ({@code must not be above abs (80), but
-         * was 90}).
-         */
-        void check(DumpType type, Map<String, String> sent) {
-            Holmes.Builder probe = Holmes.builder();
-            switch (type) {
-                case CPU -> probe.cpuDump(min, diff, abs, cooldown);
-                case MEM -> probe.memDump(min, diff, abs, cooldown);
-                default -> probe.threadDump(min, diff, abs, max, cooldown);
-            }
-            if (type != DumpType.THREAD && max != 0) {
-                problems.add(problem("max", sent.get("max"), "is only for the thread rule and must be 0, but was " + max));
-                return;
-            }
-            String option = Rule.optionName(type) + ".";
-            for (Problem p : probe.problems()) {
-                if (p.option().startsWith(option)) {
-                    String value = sent.get(p.field());
-                    problems.add(problem(p.field(), "null".equals(value) ? null : value, p.reason()));
-                }
             }
         }
     }
@@ -232,16 +248,6 @@ public class HolmesEndpoint {
             return new WebEndpointResponse<>(Map.of("type", type.fileTag(), "status", "interrupted"),
                     WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
         }
-    }
-
-    @Nullable
-    private static DumpType parseType(String type) {
-        for (DumpType t : DumpType.values()) {
-            if (t.fileTag().equalsIgnoreCase(type.trim())) {
-                return t;
-            }
-        }
-        return null;
     }
 
     private static Map<String, Object> metric(MetricState state) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
+import io.holmes.Trigger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +84,7 @@ class HolmesEndpointTest {
                 problem("min", "90", "must not be above abs (80), but was 90"));
 
         assertThat(problems(endpoint.update("cpu", null, null, null, null, "5", null, null)))
-                .containsExactly(problem("max", "5", "is only for the thread rule and must be 0, but was 5"));
+                .containsExactly(problem("max", "5", "is only for thread rules and must be 0, but was 5"));
         assertThat(problems(endpoint.update("thread", null, null, null, null, "100", "-5s", null)))
                 .containsExactlyInAnyOrder(problem("max", "100", "must be 0 (off) or above min (200), but was 100"),
                         problem("cooldown", "-5s", "must not be negative, but was PT-5S"));
@@ -91,11 +92,41 @@ class HolmesEndpointTest {
     }
 
     @Test
-    void anUnknownTypeOrActionIsNamed() {
+    void anUnknownTriggerOrActionIsNamed() {
         assertThat(problems(endpoint.update("disk", null, "1", null, null, null, null, null)))
-                .containsExactly(problem("type", "disk", "must be one of cpu, mem, thread, but was 'disk'"));
+                .containsExactly(problem("trigger", "disk", "must be one of [cpu, mem, thread], but was 'disk'"));
         assertThat(problems(endpoint.update("cpu", "explode", null, null, null, null, null, null)))
                 .containsExactly(problem("action", "explode", "must be 'dump' (the only action), but was 'explode'"));
+    }
+
+    @Test
+    void everyTriggerTakesRuleChanges_checkedForItsKindOfReading() {
+        Trigger queue = Trigger.builder("queue-depth", () -> 7).rule(100, 50, 5_000, Duration.ofMinutes(1))
+                .captures(DumpType.THREAD).build();
+        try (Holmes more = Holmes.builder().dumpPath(tmp).gcHeapDump(50, 20, 80, Duration.ofMinutes(5))
+                .trigger(queue).build()) {
+            HolmesEndpoint writes = new HolmesEndpoint(more, new RecentEvents(5));
+
+            // gc-heap is a percentage without a ceiling, like heap %.
+            assertThat(problems(writes.update("gc-heap", null, null, null, "20000", "5", null, null)))
+                    .containsExactlyInAnyOrder(problem("abs", "20000", "must be between 0 and 10000, but was 20000"),
+                            problem("max", "5", "is only for thread rules and must be 0, but was 5"));
+            assertThat(more.rule("gc-heap")).isEqualTo(Rule.of(50, 20, 80, 0, Duration.ofMinutes(5)));
+            WebEndpointResponse<Map<String, Object>> gcHeap = writes.update("GC-Heap", null, "40", null, "70", null,
+                    "10m", "false");
+            assertThat(gcHeap.getStatus()).isEqualTo(200);
+            assertThat(more.rule("gc-heap")).isEqualTo(Rule.of(40, 20, 70, 0, Duration.ofMinutes(10)));
+            assertThat(more.isEnabled("gc-heap")).isFalse();
+
+            // A user trigger counts whatever it reads: no percentage ceiling, and it may have a max.
+            WebEndpointResponse<Map<String, Object>> user = writes.update("queue-depth", null, null, null, "20000",
+                    "90000", null, null);
+            assertThat(user.getStatus()).isEqualTo(200);
+            assertThat(more.rule("queue-depth")).isEqualTo(Rule.of(100, 50, 20_000, 90_000, Duration.ofMinutes(1)));
+            assertThat(problems(writes.update("queue-depth", "dump", null, null, null, null, null, null)))
+                    .containsExactly(problem("action", "dump", "dump takes a capture type (cpu, mem or thread);"
+                            + " trigger queue-depth captures [THREAD]"));
+        }
     }
 
     @SuppressWarnings("unchecked")
