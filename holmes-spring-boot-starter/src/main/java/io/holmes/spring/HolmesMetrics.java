@@ -18,21 +18,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * Meters about Holmes itself: {@code holmes.reading} (gauge per type), {@code holmes.ticks},
- * {@code holmes.triggers} (by type and reason), {@code holmes.capture.duration} (by type), {@code holmes.reports}
+ * Meters about Holmes itself: {@code holmes.reading} (gauge per trigger: {@code cpu}, {@code mem} and {@code thread}
+ * from the start, the other triggers once Holmes exists), {@code holmes.ticks}, {@code holmes.triggers} (captures by
+ * type, trigger and reason), {@code holmes.capture.duration} (by type), {@code holmes.reports}
  * (by reporter and outcome: {@code delivered} when the server answered 2xx, {@code failed}, {@code retried},
  * {@code dropped}), {@code holmes.reports.dropped} (Holmes' own reporter queue) and {@code holmes.dump.bytes}. It
  * is also a reporter, which is how it sees the events; as an observer it delivers nothing and adds nothing to Holmes'
  * delivered reports.
  */
-public class HolmesMetrics implements MeterBinder, EventObserver {
+public class HolmesMetrics implements MeterBinder, EventObserver, SmartInitializingSingleton {
 
     private final ObjectProvider<Holmes> holmes;
     private final ListableBeanFactory beans;
     private final boolean uploadersPresent;
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    /** The triggers beyond the original three, known once Holmes exists. */
+    private volatile List<String> moreTriggers = List.of();
 
     /**
      * @param holmes           resolved when a meter is read, so that the meters may be bound before Holmes exists
@@ -49,10 +53,10 @@ public class HolmesMetrics implements MeterBinder, EventObserver {
     public void bindTo(MeterRegistry registry) {
         registries.add(registry);
         for (DumpType type : DumpType.values()) {
-            Gauge.builder("holmes.reading", holmes, h -> reading(h, type))
-                    .tag("type", type.fileTag())
-                    .description("Holmes' latest reading: CPU %, heap % or live threads")
-                    .register(registry);
+            bindReading(registry, type.fileTag());
+        }
+        for (String trigger : moreTriggers) {
+            bindReading(registry, trigger);
         }
         FunctionCounter.builder("holmes.ticks", holmes, h -> value(h, Holmes::ticks))
                 .description("Collect ticks taken").register(registry);
@@ -66,6 +70,33 @@ public class HolmesMetrics implements MeterBinder, EventObserver {
                 bindUploader(registry, reporter.getKey(), reporter.getValue());
             }
         }
+    }
+
+    /**
+     * Once every singleton exists, Holmes does too: its triggers beyond {@code cpu}, {@code mem} and {@code thread}
+     * (gc-heap, gc-time, rss, meter and user triggers) get their reading gauges. Resolving Holmes earlier, while the
+     * registry is being set up, could create it before its own meter triggers' registry is ready.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        Holmes h = holmes.getIfAvailable();
+        if (h == null) {
+            return;
+        }
+        List<String> more = h.triggers().subList(DumpType.values().length, h.triggers().size());
+        moreTriggers = List.copyOf(more);
+        for (MeterRegistry registry : registries) {
+            for (String trigger : more) {
+                bindReading(registry, trigger);
+            }
+        }
+    }
+
+    private void bindReading(MeterRegistry registry, String trigger) {
+        Gauge.builder("holmes.reading", holmes, h -> reading(h, trigger))
+                .tag("trigger", trigger)
+                .description("Holmes' latest reading of a trigger: CPU %, heap %, live threads, or the trigger's own")
+                .register(registry);
     }
 
     private static void bindUploader(MeterRegistry registry, String name, Object reporter) {
@@ -89,8 +120,9 @@ public class HolmesMetrics implements MeterBinder, EventObserver {
         for (MeterRegistry registry : registries) {
             Counter.builder("holmes.triggers")
                     .tag("type", event.type().fileTag())
+                    .tag("trigger", event.trigger())
                     .tag("reason", event.reason().name().toLowerCase(Locale.ROOT))
-                    .description("Captures taken, by trigger type and reason")
+                    .description("Captures taken, by capture type, trigger and reason")
                     .register(registry)
                     .increment();
             Timer.builder("holmes.capture.duration")
@@ -101,12 +133,12 @@ public class HolmesMetrics implements MeterBinder, EventObserver {
         }
     }
 
-    private static double reading(ObjectProvider<Holmes> provider, DumpType type) {
+    private static double reading(ObjectProvider<Holmes> provider, String trigger) {
         Holmes h = provider.getIfAvailable();
-        if (h == null) {
+        if (h == null || !h.triggers().contains(trigger)) {
             return Double.NaN;
         }
-        int latest = h.state(type).latest();
+        int latest = h.state(trigger).latest();
         return latest < 0 ? Double.NaN : latest;
     }
 

@@ -313,12 +313,12 @@ class HolmesAutoConfigurationTest {
                         Timer timer = registry.find("holmes.capture.duration").tags("type", "thread").timer();
                         return timer != null && timer.count() == 1;
                     });
-                    assertThat(registry.get("holmes.triggers").tags("type", "thread", "reason", "manual").counter()
-                            .count()).isEqualTo(1.0);
+                    assertThat(registry.get("holmes.triggers").tags("type", "thread", "trigger", "thread",
+                            "reason", "manual").counter().count()).isEqualTo(1.0);
                     assertThat(registry.get("holmes.capture.duration").tags("type", "thread").timer().count())
                             .isEqualTo(1);
                     assertThat(registry.get("holmes.dump.bytes").gauge().value()).isPositive();
-                    assertThat(registry.get("holmes.reading").tags("type", "thread").gauge().value()).isNaN();
+                    assertThat(registry.get("holmes.reading").tags("trigger", "thread").gauge().value()).isNaN();
                     assertThat(registry.get("holmes.ticks").functionCounter().count()).isZero();
                     assertThat(registry.get("holmes.reports").tags("reporter", "holmesPyroscopeReporter",
                             "outcome", "failed").functionCounter()).isNotNull();

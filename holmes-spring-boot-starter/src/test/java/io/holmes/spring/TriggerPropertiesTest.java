@@ -8,6 +8,7 @@ import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.ProfileReporter;
 import io.holmes.Rule;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -93,6 +94,15 @@ class TriggerPropertiesTest {
                     assertThat(context).hasNotFailed();
                     Holmes holmes = context.getBean(Holmes.class);
                     assertThat(holmes.rule("checkout-p99")).isEqualTo(Rule.of(50, 100, 100_000, 0, Duration.ofHours(1)));
+                    // Holmes' own meters: a registry bound before Holmes exists gets the gauges of the triggers
+                    // beyond cpu, mem and thread once every singleton is there.
+                    SimpleMeterRegistry holmesMeters = new SimpleMeterRegistry();
+                    HolmesMetrics metrics = new HolmesMetrics(context.getBeanProvider(Holmes.class), context, false);
+                    metrics.bindTo(holmesMeters);
+                    assertThat(holmesMeters.find("holmes.reading").tags("trigger", "checkout-p99").gauge()).isNull();
+                    assertThat(holmesMeters.find("holmes.reading").tags("trigger", "thread").gauge()).isNotNull();
+                    metrics.afterSingletonsInstantiated();
+                    Gauge p99Reading = holmesMeters.get("holmes.reading").tags("trigger", "checkout-p99").gauge();
                     // The meter does not exist yet: the readings are skipped, not errors.
                     long ticks = holmes.ticks();
                     await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.ticks() >= ticks + 5);
@@ -117,7 +127,11 @@ class TriggerPropertiesTest {
                     await().atMost(60, TimeUnit.SECONDS).until(() -> events.size() == 2);
                     assertThat(events).extracting(DumpEvent::type)
                             .containsExactlyInAnyOrder(DumpType.CPU, DumpType.THREAD);
+                    assertThat(p99Reading.value()).isBetween(360.0, 440.0);
                     for (DumpEvent event : events) {
+                        metrics.report(event);
+                        assertThat(holmesMeters.get("holmes.triggers").tags("type", event.type().fileTag(),
+                                "trigger", "checkout-p99", "reason", "diff").counter().count()).isEqualTo(1.0);
                         assertThat(event.trigger()).isEqualTo("checkout-p99");
                         assertThat(event.current()).isBetween(360, 440);
                         assertThat(event.average()).isBetween(36, 44);
