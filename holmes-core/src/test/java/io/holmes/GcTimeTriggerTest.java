@@ -65,7 +65,8 @@ class GcTimeTriggerTest {
             }
             assertThat(events.get(0).details().get(ProfileCapturer.RECORDING))
                     .isEqualTo(events.get(1).details().get(ProfileCapturer.RECORDING));
-            assertThat(events.get(0).details().get(ProfileCapturer.RECORDING_TRIGGERS)).isEqualTo("cpu+mem");
+            assertThat(events.get(0).details().get(ProfileCapturer.RECORDING_TRIGGERS)).isEqualTo("gc-time");
+            assertThat(events.get(0).details().get(ProfileCapturer.RECORDING_TYPES)).isEqualTo("cpu+mem");
         }
     }
 }

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -42,9 +44,16 @@ public final class ProfileCapturer implements Capturer {
     public static final String RECORDING = "recording";
 
     /** Event detail: the capture types the recording served, in session order, joined by {@code +}. */
+    public static final String RECORDING_TYPES = "recordingTypes";
+
+    /**
+     * Event detail: the triggers the recording served, each once, in session order, joined by {@code +}:
+     * {@code cpu+mem} when both rules fired in one tick, {@code gc-time} when that trigger took a CPU and a MEM
+     * capture.
+     */
     public static final String RECORDING_TRIGGERS = "recordingTriggers";
 
-    /** Event detail: the reasons of those captures, in the same order, joined by {@code +}. */
+    /** Event detail: the reasons those triggers fired for, in the same order, joined by {@code +}. */
     public static final String RECORDING_REASONS = "recordingReasons";
 
     /** How long, at least, the allocation rate is measured before a MEM capture. */
@@ -121,8 +130,14 @@ public final class ProfileCapturer implements Capturer {
             throw new IOException(recorder.engine(false) + " wrote no recording");
         }
 
-        String triggers = joined(captures, c -> c.request().type().fileTag());
-        String reasons = joined(captures, c -> c.request().reason().name().toLowerCase(Locale.ROOT));
+        String types = joined(captures, c -> c.request().type().fileTag());
+        // One trigger that took several captures (gc-time: CPU and MEM) fired once, for one reason.
+        Map<String, String> fired = new LinkedHashMap<>();
+        for (Capture c : captures) {
+            fired.putIfAbsent(c.request().trigger(), c.request().reason().name().toLowerCase(Locale.ROOT));
+        }
+        String triggers = String.join("+", fired.keySet());
+        String reasons = String.join("+", fired.values());
         Path leadJfr = null;
         for (Capture capture : captures) {
             boolean allocation = capture.request().type() == DumpType.MEM;
@@ -153,6 +168,7 @@ public final class ProfileCapturer implements Capturer {
                     // One recording served every event of this session: a reporter that sends the recording
                     // itself (Pyroscope) sends it once, with the lead event, naming every trigger it served.
                     .detail(RECORDING, leadName.substring(0, leadName.length() - ".jfr".length()))
+                    .detail(RECORDING_TYPES, types)
                     .detail(RECORDING_TRIGGERS, triggers)
                     .detail(RECORDING_REASONS, reasons)
                     .detail("engine", engine)

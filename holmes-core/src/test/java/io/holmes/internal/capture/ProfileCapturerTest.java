@@ -63,6 +63,7 @@ class ProfileCapturerTest {
                 String lead = cpu.files().path("jfr").getFileName().toString().replace(".jfr", "");
                 for (DumpEvent event : List.of(cpuEvent, memEvent)) {
                     assertThat(event.details()).containsEntry("recording", lead)
+                            .containsEntry("recordingTypes", "cpu+mem")
                             .containsEntry("recordingTriggers", "cpu+mem")
                             .containsEntry("recordingReasons", "manual+manual");
                 }
