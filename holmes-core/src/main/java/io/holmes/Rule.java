@@ -1,5 +1,6 @@
 package io.holmes;
 
+import io.holmes.internal.collect.BuiltInTriggers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,10 +65,6 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
         }
     }
 
-    private static final Rule DEFAULT_GC_HEAP = of(50, 20, 80, 0, Duration.ofMinutes(5));
-    private static final Rule DEFAULT_GC_TIME = of(10, 100, 50, 0, Duration.ofMinutes(5));
-    private static final Rule DEFAULT_RSS = of(60, 20, 85, 0, Duration.ofMinutes(5));
-
     /**
      * The default rule of the built-in trigger named {@code trigger}: for {@code cpu}, {@code mem} and {@code thread}
      * as {@link #defaults(DumpType)}; {@code gc-heap} 50/20/80 %, {@code gc-time} 10/100/50 %, {@code rss}
@@ -81,10 +78,8 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
             case Trigger.CPU -> DEFAULT_CPU;
             case Trigger.MEM -> DEFAULT_MEM;
             case Trigger.THREAD -> DEFAULT_THREAD;
-            case Trigger.GC_HEAP -> DEFAULT_GC_HEAP;
-            case Trigger.GC_TIME -> DEFAULT_GC_TIME;
-            case Trigger.RSS -> DEFAULT_RSS;
-            default -> throw new IllegalArgumentException("no built-in trigger is named '" + trigger + "'");
+            default -> BuiltInTriggers.find(trigger).orElseThrow(() -> new IllegalArgumentException(
+                    "no built-in trigger is named '" + trigger + "'")).defaultRule();
         };
     }
 

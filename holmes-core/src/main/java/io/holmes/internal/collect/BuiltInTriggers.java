@@ -2,16 +2,18 @@ package io.holmes.internal.collect;
 
 import io.holmes.DumpType;
 import io.holmes.Probe;
-import io.holmes.Trigger;
-import java.util.EnumSet;
+import io.holmes.Rule;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The built-in triggers beyond the original three: each one's name, the builder option that configures it, what it
- * captures and how its probe is made. Their readings are percentages, checked like the CPU and heap rules.
+ * The built-in triggers beyond the original three. Each is defined whole beside its probe (its name, the builder
+ * option that configures it, what it captures, its default rule and how its probe is made: the {@code TRIGGER} of
+ * {@link GcHeapProbe}, {@link GcTimeProbe}, {@link RssProbe}) and listed here once. Their readings are percentages,
+ * checked like the CPU and heap rules.
  */
 public final class BuiltInTriggers {
 
@@ -19,26 +21,38 @@ public final class BuiltInTriggers {
     public record Context(long memoryLimit, long rssLimit, LongSupplier nanoTime) {
     }
 
-    /** One built-in trigger. */
-    public record Spec(String name, String option, Set<DumpType> captures, Function<Context, Probe> probe) {
+    /**
+     * One built-in trigger.
+     *
+     * @param name        the trigger's name, also the events' {@code trigger}
+     * @param option      the builder option that turns it on, under which its problems are reported
+     * @param captures    what it captures when it fires
+     * @param defaultRule what integrations fill unset thresholds from
+     * @param probe       makes its probe from the configuration
+     */
+    public record Spec(String name, String option, Set<DumpType> captures, Rule defaultRule,
+                       Function<Context, Probe> probe) {
     }
 
-    public static final List<Spec> SPECS = List.of(
-            new Spec(Trigger.GC_HEAP, "gcHeapDump", EnumSet.of(DumpType.MEM), c -> new GcHeapProbe(c.memoryLimit())),
-            new Spec(Trigger.GC_TIME, "gcTimeDump", EnumSet.of(DumpType.CPU, DumpType.MEM),
-                    c -> new GcTimeProbe(c.nanoTime())),
-            new Spec(Trigger.RSS, "rssDump", EnumSet.of(DumpType.MEM), c -> new RssProbe(c.rssLimit())));
+    /** Every built-in trigger beyond cpu, mem and thread, in the order they are read. */
+    public static final List<Spec> SPECS = List.of(GcHeapProbe.TRIGGER, GcTimeProbe.TRIGGER, RssProbe.TRIGGER);
 
     private BuiltInTriggers() {
     }
 
+    /** The built-in trigger named {@code name}; throws {@link IllegalArgumentException} when there is none. */
     public static Spec spec(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("no built-in trigger " + name));
+    }
+
+    /** The built-in trigger named {@code name}, if there is one beyond cpu, mem and thread. */
+    public static Optional<Spec> find(String name) {
         for (Spec spec : SPECS) {
             if (spec.name().equals(name)) {
-                return spec;
+                return Optional.of(spec);
             }
         }
-        throw new IllegalArgumentException("no built-in trigger " + name);
+        return Optional.empty();
     }
 
     /** Whether {@code name} belongs to a built-in trigger, configured or not (users cannot take it). */
@@ -48,11 +62,6 @@ public final class BuiltInTriggers {
                 return true;
             }
         }
-        for (Spec spec : SPECS) {
-            if (spec.name().equals(name)) {
-                return true;
-            }
-        }
-        return false;
+        return find(name).isPresent();
     }
 }

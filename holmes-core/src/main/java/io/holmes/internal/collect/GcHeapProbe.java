@@ -1,13 +1,18 @@
 package io.holmes.internal.collect;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.holmes.DumpType;
 import io.holmes.Probe;
+import io.holmes.Rule;
+import io.holmes.Trigger;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +36,14 @@ import javax.management.openmbean.CompositeData;
  * collection of it.
  */
 public final class GcHeapProbe implements Probe, ProbeLifecycle {
+
+    /**
+     * The {@code gc-heap} trigger ({@code Holmes.Builder.gcHeapDump}): what survives collections is what a heap
+     * capture should explain, so it captures MEM. Default rule 50/20/80 %, 5 minutes.
+     */
+    public static final BuiltInTriggers.Spec TRIGGER = new BuiltInTriggers.Spec(Trigger.GC_HEAP, "gcHeapDump",
+            EnumSet.of(DumpType.MEM), Rule.of(50, 20, 80, 0, Duration.ofMinutes(5)),
+            c -> new GcHeapProbe(c.memoryLimit()));
 
     private final long memoryLimit;
     private final List<NotificationEmitter> emitters = new ArrayList<>();

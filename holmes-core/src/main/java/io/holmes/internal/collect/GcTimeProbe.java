@@ -1,9 +1,14 @@
 package io.holmes.internal.collect;
 
+import io.holmes.DumpType;
 import io.holmes.Probe;
+import io.holmes.Rule;
+import io.holmes.Trigger;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -14,6 +19,15 @@ import java.util.function.LongSupplier;
  * time runs beside the application. Allocation-free per reading; not thread-safe (the collector is its only caller).
  */
 public final class GcTimeProbe implements Probe, ProbeLifecycle {
+
+    /**
+     * The {@code gc-time} trigger ({@code Holmes.Builder.gcTimeDump}): a GC storm is best explained by where the
+     * CPU went and who allocated, so it captures CPU and MEM in one profiling session. Default rule 10/100/50 %,
+     * 5 minutes.
+     */
+    public static final BuiltInTriggers.Spec TRIGGER = new BuiltInTriggers.Spec(Trigger.GC_TIME, "gcTimeDump",
+            EnumSet.of(DumpType.CPU, DumpType.MEM), Rule.of(10, 100, 50, 0, Duration.ofMinutes(5)),
+            c -> new GcTimeProbe(c.nanoTime()));
 
     private final GarbageCollectorMXBean[] collectors;
     private final LongSupplier nanoTime;

@@ -1,11 +1,16 @@
 package io.holmes.internal.collect;
 
+import io.holmes.DumpType;
 import io.holmes.Probe;
+import io.holmes.Rule;
+import io.holmes.Trigger;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
 
 /**
  * The {@code rss} reading: the process's resident memory in percent of the rss limit. Heap, metaspace, code cache,
@@ -17,6 +22,13 @@ import java.nio.file.Path;
  * Not thread-safe: the collector is its only caller.
  */
 public final class RssProbe implements Probe, ProbeLifecycle {
+
+    /**
+     * The {@code rss} trigger ({@code Holmes.Builder.rssDump}): it captures MEM, and its MEM capture adds
+     * {@code memory.txt}, where the resident memory is. Default rule 60/20/85 %, 5 minutes.
+     */
+    public static final BuiltInTriggers.Spec TRIGGER = new BuiltInTriggers.Spec(Trigger.RSS, "rssDump",
+            EnumSet.of(DumpType.MEM), Rule.of(60, 20, 85, 0, Duration.ofMinutes(5)), c -> new RssProbe(c.rssLimit()));
 
     private static final byte[] KEY = "VmRSS:".getBytes(StandardCharsets.US_ASCII);
 
