@@ -137,29 +137,13 @@ public final class HttpReporter extends UploadingReporter {
             return this;
         }
 
-        /**
-         * Every problem with the options set so far, each on the option it is about ({@code url}, {@code token},
-         * {@code timeout}, ...); a value that may be a secret is never carried. Empty when {@link #build()} would
-         * succeed.
-         */
-        public List<Problem> problems() {
-            List<Problem> problems = new ArrayList<>();
-            url(problems);
-            return problems;
-        }
-
         /** Checks every option and builds; the message names each bad option (never a secret's value). */
         public HttpReporter build() {
-            List<Problem> problems = new ArrayList<>();
-            HttpUrl parsed = url(problems);
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid HTTP reporter configuration: " + Problem.messages(problems));
-            }
-            return new HttpReporter(this, parsed);
+            return new HttpReporter(this, checkedAddress("HTTP reporter"));
         }
 
-        /** Checks every option into {@code problems}; returns the parsed URL, or null when it is bad. */
-        private HttpUrl url(List<Problem> problems) {
+        @Override
+        HttpUrl check(List<Problem> problems) {
             HttpUrl parsed = DeliveryOptions.parseAddress("url", url, problems);
             if (token != null && (token.isEmpty() || token.chars().anyMatch(c -> c < 0x20))) {
                 problems.add(new Problem("token", null, "must be a non-empty value without control characters"));

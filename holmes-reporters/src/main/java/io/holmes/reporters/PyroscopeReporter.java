@@ -276,30 +276,13 @@ public final class PyroscopeReporter extends UploadingReporter {
             return this;
         }
 
-        /**
-         * Every problem with the options set so far, each on the option it is about ({@code serverAddress},
-         * {@code label}, {@code basicAuth}, {@code timeout}, ...); a value that may be a secret is never carried.
-         * Empty when {@link #build()} would succeed.
-         */
-        public List<Problem> problems() {
-            List<Problem> problems = new ArrayList<>();
-            server(problems);
-            return problems;
-        }
-
         /** Checks every option and builds; the message names each bad option (never a secret's value). */
         public PyroscopeReporter build() {
-            List<Problem> problems = new ArrayList<>();
-            HttpUrl server = server(problems);
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid Pyroscope reporter configuration: "
-                        + Problem.messages(problems));
-            }
-            return new PyroscopeReporter(this, server);
+            return new PyroscopeReporter(this, checkedAddress("Pyroscope reporter"));
         }
 
-        /** Checks every option into {@code problems}; returns the parsed server address, or null when it is bad. */
-        private HttpUrl server(List<Problem> problems) {
+        @Override
+        HttpUrl check(List<Problem> problems) {
             HttpUrl server = DeliveryOptions.parseAddress("serverAddress", serverAddress, problems);
             if (server != null && (server.query() != null || server.fragment() != null)) {
                 problems.add(new Problem("serverAddress", null, "must not have a query or a fragment, but was '"

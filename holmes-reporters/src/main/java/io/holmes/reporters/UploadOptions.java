@@ -1,9 +1,13 @@
 package io.holmes.reporters;
 
+import io.holmes.Problem;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -29,6 +33,30 @@ public abstract class UploadOptions<B extends UploadOptions<B>> {
     }
 
     abstract B self();
+
+    /** Checks every option into {@code problems}; returns the parsed address, or {@code null} when it is bad. */
+    abstract HttpUrl check(List<Problem> problems);
+
+    /**
+     * Every problem with the options set so far, each on the option it is about ({@code serverAddress} or
+     * {@code url}, {@code label}, {@code basicAuth}, {@code token}, {@code timeout}, ...); a value that may be a
+     * secret is never carried. Empty when {@code build()} would succeed.
+     */
+    public List<Problem> problems() {
+        List<Problem> problems = new ArrayList<>();
+        check(problems);
+        return problems;
+    }
+
+    /** The parsed address when every option holds; else throws, naming each bad option (never a secret's value). */
+    HttpUrl checkedAddress(String reporter) {
+        List<Problem> problems = new ArrayList<>();
+        HttpUrl address = check(problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid " + reporter + " configuration: " + Problem.messages(problems));
+        }
+        return address;
+    }
 
     /** Extra headers of every upload. */
     public B headers(Map<String, String> headers) {
