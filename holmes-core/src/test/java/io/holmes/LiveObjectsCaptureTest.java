@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.RecordingState;
+import jdk.jfr.consumer.RecordingStream;
 import one.profiler.AsyncProfiler;
 import one.profiler.AsyncProfilerLoader;
 import org.junit.jupiter.api.AfterEach;
@@ -80,10 +82,22 @@ class LiveObjectsCaptureTest {
 
     @Test
     void asyncProfiler_liveViewHoldsTheKeptStructure_notTheGarbage() throws Exception {
-        try (Holmes holmes = Holmes.builder().dumpPath(tmp).samplingTime(Duration.ofSeconds(5)).build().start()) {
+        CountDownLatch heapWalked = new CountDownLatch(1);
+        try (Holmes holmes = Holmes.builder().dumpPath(tmp).samplingTime(Duration.ofSeconds(8)).build().start();
+             RecordingStream vmOperations = new RecordingStream()) {
+            // The capture takes the first histogram of its growth report once the session records; the scene waits
+            // for that heap walk, so that all it keeps is growth.
+            vmOperations.enable("jdk.ExecuteVMOperation").withThreshold(Duration.ZERO);
+            vmOperations.onEvent("jdk.ExecuteVMOperation", e -> {
+                if ("GC_HeapInspection".equals(e.getString("operation"))) {
+                    heapWalked.countDown();
+                }
+            });
+            vmOperations.startAsync();
             AsyncProfiler profiler = AsyncProfilerLoader.load();
             CompletableFuture<DumpEvent> capture = holmes.dump(DumpType.MEM);
             await().atMost(30, TimeUnit.SECONDS).until(() -> !profiler.execute("status").contains("not active"));
+            assertThat(heapWalked.await(30, TimeUnit.SECONDS)).as("the capture's first class histogram").isTrue();
 
             DumpEvent event = scene(capture);
 

@@ -60,8 +60,9 @@ public final class ProfileCapturer implements Capturer {
     static final long RATE_WINDOW_MILLIS = 100;
 
     /**
-     * How long a MEM capture waits, at most, for a young collection before its first class histogram: this delays
-     * the start of the session, so it is short.
+     * How long a MEM capture waits, at most, for a young collection before its first class histogram. The session
+     * is already recording then: nothing but the allocation-rate measurement stands between the trigger and the
+     * first sample, so a CPU profile taken with it (gc-time captures both) still sees a storm that ends soon.
      */
     static final long HISTOGRAM_BEFORE_WAIT_MILLIS = 500;
 
@@ -104,24 +105,30 @@ public final class ProfileCapturer implements Capturer {
 
         long allocRate = -1;
         long allocBytes = 0;
-        String histogramBefore = null;
-        long histogramBeforeNanos = 0;
         if (mem) {
-            // The allocation rate is measured, and the first of the two histograms the growth report compares is
-            // taken, right after a young collection when one comes in time: the heap walk is
-            // shortest then and counts fewest dead objects. The second is taken the same way after the session.
             AllocationRate.Meter meter = AllocationRate.Meter.start();
-            GcCounter.awaitNext(GcCounter.count(), RATE_WINDOW_MILLIS, HISTOGRAM_BEFORE_WAIT_MILLIS);
+            TimeUnit.MILLISECONDS.sleep(RATE_WINDOW_MILLIS);
             allocRate = meter.bytesPerSecond();
             allocBytes = settings.allocBytes() == 0 ? AllocationRate.interval(allocRate) : settings.allocBytes();
-            histogramBefore = histogramOrNull();
-            histogramBeforeNanos = System.nanoTime();
         }
         Recorder recorder = start(cpu, mem, raw, allocBytes);
         Instant recordingStart = Instant.now();
         long began = System.nanoTime();
+        String histogramBefore = null;
+        long histogramBeforeNanos = 0;
         try {
-            TimeUnit.NANOSECONDS.sleep(settings.samplingTime().toNanos());
+            if (mem) {
+                // The first of the two histograms the growth report compares, taken while the session records,
+                // right after a young collection when one comes in time: the heap walk is shortest then and counts
+                // fewest dead objects. The second is taken the same way after the session.
+                GcCounter.awaitNext(GcCounter.count(), 0, HISTOGRAM_BEFORE_WAIT_MILLIS);
+                histogramBefore = histogramOrNull();
+                histogramBeforeNanos = System.nanoTime();
+            }
+            long left = settings.samplingTime().toNanos() - (System.nanoTime() - began);
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.sleep(left);
+            }
         } finally {
             recorder.stop();
         }
