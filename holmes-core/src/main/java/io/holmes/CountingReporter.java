@@ -8,15 +8,24 @@ package io.holmes;
  */
 public interface CountingReporter extends ProfileReporter {
 
-    /** Events the destination accepted (for an HTTP upload: the server answered 2xx). */
+    /**
+     * {@return events the destination accepted (for an HTTP upload: the server answered 2xx)} Never decreases;
+     * Holmes may read it from any thread.
+     */
     long deliveredUploads();
 
-    /** Events given up on: refused, out of retries, redirected, or whose files were gone. */
+    /**
+     * {@return events given up on: refused, out of retries, redirected, or whose files were gone} Never decreases;
+     * Holmes may read it from any thread.
+     */
     long failedUploads();
 
-    /** Attempts beyond the first, over all events. */
+    /** {@return attempts beyond the first, over all events} Never decreases; Holmes may read it from any thread. */
     long retriedUploads();
 
-    /** Events dropped without a final attempt: a full queue, a close, or too old for the destination. */
+    /**
+     * {@return events dropped without a final attempt: a full queue, a close, or too old for the destination}
+     * Never decreases; Holmes may read it from any thread.
+     */
     long droppedUploads();
 }

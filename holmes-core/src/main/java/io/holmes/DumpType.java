@@ -13,7 +13,10 @@ public enum DumpType {
 
     private final String fileTag = name().toLowerCase(Locale.ROOT);
 
-    /** The lower-case name that starts every file of this type: {@code cpu}, {@code mem}, {@code thread}. */
+    /**
+     * {@return the lower-case name that starts every file of this type: {@code cpu}, {@code mem}, {@code thread}}
+     * It is also the name of the type's original trigger.
+     */
     public String fileTag() {
         return fileTag;
     }

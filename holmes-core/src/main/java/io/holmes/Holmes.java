@@ -135,11 +135,23 @@ public final class Holmes implements AutoCloseable {
         this.rules = new RuleBook(entries, config.cpuMax());
     }
 
+    /**
+     * Starts a configuration with every default: a 5 s collect interval, dumps under
+     * {@code ${java.io.tmpdir}/holmes-<user name>}, a 30 s look-back, and no rule on until one is configured or
+     * {@linkplain #enable(DumpType) enabled}.
+     *
+     * @return a new builder; each call returns a fresh one
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts sampling. Idempotent: a running Holmes is left as it is. A start after {@link #stop()} warms up again. */
+    /**
+     * Starts sampling. Idempotent: a running Holmes is left as it is. A start after {@link #stop()} warms up again.
+     *
+     * @return this instance, so that {@code Holmes.builder()...build().start()} reads as one expression
+     * @throws IllegalStateException after {@link #close()}; a closed Holmes cannot start again
+     */
     public Holmes start() {
         synchronized (lifecycle) {
             if (closed) {
@@ -225,6 +237,9 @@ public final class Holmes implements AutoCloseable {
         }
     }
 
+    /**
+     * {@return whether Holmes is sampling: true from {@link #start()} until {@link #stop()} or {@link #close()}}
+     */
     public boolean isRunning() {
         return run != null;
     }
@@ -233,6 +248,9 @@ public final class Holmes implements AutoCloseable {
      * Captures {@code type} now, without a rule and without touching cooldowns; {@link #CAPTURE_FLOOR} does not
      * apply to it. The future completes with the event once all of its files are on disk, or fails (Holmes not
      * running, capture queue full, dump directory refused as unsafe, capture failed); it never throws.
+     *
+     * @param type what to capture; {@code null} gives a failed future rather than an exception
+     * @return the event once its files are written, or a future failed with the reason it could not be
      */
     public CompletableFuture<DumpEvent> dump(DumpType type) {
         if (type == null) {
@@ -247,48 +265,106 @@ public final class Holmes implements AutoCloseable {
 
     // ---- run-time configuration -------------------------------------------------------------------------
 
-    /** Turns the rule for {@code type} on: the one configured in the builder or set later, else its default. */
+    /**
+     * Turns the rule for {@code type} on from the next reading: the one configured in the builder or set later,
+     * else {@link Rule#defaults(DumpType)}.
+     *
+     * @param type the rule to turn on; not {@code null}
+     */
     public void enable(DumpType type) {
         rules.setEnabled(Objects.requireNonNull(type, "type"), true);
     }
 
+    /**
+     * Turns the rule for {@code type} off from the next reading; readings go on being taken, and the rule's
+     * thresholds are kept for a later {@link #enable(DumpType)}.
+     *
+     * @param type the rule to turn off; not {@code null}
+     */
     public void disable(DumpType type) {
         rules.setEnabled(Objects.requireNonNull(type, "type"), false);
     }
 
+    /**
+     * Whether the rule for {@code type} may fire.
+     *
+     * @param type the rule asked about; not {@code null}
+     * @return true when the rule is on
+     */
     public boolean isEnabled(DumpType type) {
         return rules.isEnabled(type);
     }
 
-    /** The rule for {@code type} that is or would be in force. */
+    /**
+     * The rule for {@code type} that is or would be in force, whether or not it is on.
+     *
+     * @param type the rule asked about; not {@code null}
+     * @return the thresholds set last, or {@link Rule#defaults(DumpType)} when none were
+     */
     public Rule rule(DumpType type) {
         return rules.rule(type);
     }
 
-    /** Replaces the thresholds of {@code rule.type()} from the next reading on; does not enable or disable it. */
+    /**
+     * Replaces the thresholds of {@code rule.type()} from the next reading on; does not enable or disable it. The
+     * window of past readings is kept.
+     *
+     * @param rule the new thresholds, made with {@link Rule#cpu}, {@link Rule#mem} or {@link Rule#thread}
+     * @throws NullPointerException when {@code rule} or its type is {@code null}; a rule made with {@link Rule#of}
+     *                              goes through {@link #setRule(String, Rule)}
+     */
     public void setRule(Rule rule) {
         rules.setRule(Objects.requireNonNull(rule, "rule"));
     }
 
-    /** Every trigger's name, in the order they are read: {@code cpu}, {@code mem}, {@code thread}, then the others. */
+    /**
+     * {@return every trigger's name, in the order they are read: {@code cpu}, {@code mem}, {@code thread}, then the
+     * other configured built-ins, then the application's own} The list includes triggers that are off.
+     */
     public List<String> triggers() {
         return rules.names();
     }
 
-    /** Turns the trigger named {@code trigger} on ({@code cpu}, {@code mem}, {@code thread}: as {@link #enable(DumpType)}). */
+    /**
+     * Turns the trigger named {@code trigger} on from the next reading ({@code cpu}, {@code mem}, {@code thread}:
+     * as {@link #enable(DumpType)}).
+     *
+     * @param trigger a name from {@link #triggers()}
+     * @throws IllegalArgumentException when no trigger has that name
+     */
     public void enable(String trigger) {
         rules.setEnabled(indexOf(trigger), true);
     }
 
+    /**
+     * Turns the trigger named {@code trigger} off from the next reading; it is still read, so that its window is
+     * full when it is turned on again.
+     *
+     * @param trigger a name from {@link #triggers()}
+     * @throws IllegalArgumentException when no trigger has that name
+     */
     public void disable(String trigger) {
         rules.setEnabled(indexOf(trigger), false);
     }
 
+    /**
+     * Whether the trigger named {@code trigger} may fire.
+     *
+     * @param trigger a name from {@link #triggers()}
+     * @return true when its rule is on
+     * @throws IllegalArgumentException when no trigger has that name
+     */
     public boolean isEnabled(String trigger) {
         return rules.isEnabled(indexOf(trigger));
     }
 
-    /** The rule of the trigger named {@code trigger} that is or would be in force. */
+    /**
+     * The rule of the trigger named {@code trigger} that is or would be in force, whether or not it is on.
+     *
+     * @param trigger a name from {@link #triggers()}
+     * @return the thresholds set last, else the ones it was built with
+     * @throws IllegalArgumentException when no trigger has that name
+     */
     public Rule rule(String trigger) {
         return rules.rule(indexOf(trigger));
     }
@@ -298,6 +374,12 @@ public final class Holmes implements AutoCloseable {
      * disable it. For {@code cpu}, {@code mem} and {@code thread} the rule must be of that type (or made with
      * {@link Rule#of}, and is then checked as one of that type); for any other trigger, its type must be
      * {@code null} ({@link Rule#of}). The thresholds are checked as {@link #ruleProblems} checks them.
+     *
+     * @param trigger a name from {@link #triggers()}
+     * @param rule    the new thresholds; not {@code null}
+     * @throws IllegalArgumentException when no trigger has that name, when the rule's type does not fit the
+     *                                  trigger, or when the thresholds break the ranges of the trigger's kind of
+     *                                  reading (every problem {@link #ruleProblems} lists)
      */
     public void setRule(String trigger, Rule rule) {
         Objects.requireNonNull(rule, "rule");
@@ -327,6 +409,13 @@ public final class Holmes implements AutoCloseable {
      * them; counts for threads and user triggers) and a ceiling {@code max} only where the kind has one. Empty when
      * {@link #setRule(String, Rule)} would accept them.
      *
+     * @param trigger  a name from {@link #triggers()}
+     * @param min      readings below this would never capture
+     * @param diff     percent above the average at which a reading would capture
+     * @param abs      readings above this would always capture
+     * @param max      readings at or above this would never capture; 0 for no ceiling
+     * @param cooldown how long the rule would rest after a capture
+     * @return a new list of every problem, empty when the thresholds fit
      * @throws IllegalArgumentException when no trigger has that name
      */
     public List<Problem> ruleProblems(String trigger, int min, int diff, int abs, int max, Duration cooldown) {
@@ -342,7 +431,14 @@ public final class Holmes implements AutoCloseable {
         return Rule.check("trigger(" + trigger + ")", min, diff, abs, max, true, Integer.MAX_VALUE, cooldown);
     }
 
-    /** The latest reading, window, rule and cooldown of a trigger; its {@code type} is the first type it captures. */
+    /**
+     * The latest reading, window, rule and cooldown of a trigger, read together; its {@code type} is the first type
+     * it captures.
+     *
+     * @param trigger a name from {@link #triggers()}
+     * @return the trigger's state; while Holmes is stopped the reading is -1, the window empty and the cooldown zero
+     * @throws IllegalArgumentException when no trigger has that name
+     */
     public MetricState state(String trigger) {
         int index = indexOf(trigger);
         Pipeline current = run;
@@ -361,16 +457,23 @@ public final class Holmes implements AutoCloseable {
         return index;
     }
 
-    /** Denominator of the rss %, in bytes. */
+    /** {@return the denominator of the rss %, in bytes} */
     public long rssLimit() {
         return built.rssLimit();
     }
 
+    /** {@return the CPU % at or above which no capture starts; 0 when the veto is off} */
     public int cpuMax() {
         return rules.cpuMax();
     }
 
-    /** Sets the CPU % at or above which no capture starts; 0 turns the veto off. */
+    /**
+     * Sets the CPU % at or above which no rule fires: a CPU reading that high vetoes every trigger for that tick.
+     * Manual {@link #dump(DumpType)} captures are not vetoed. 0 turns the veto off.
+     *
+     * @param cpuMax percent of {@link #cpuCores()}, 0 to {@link Rule#MAX_PERCENT}
+     * @throws IllegalArgumentException when {@code cpuMax} is out of range
+     */
     public void setCpuMax(int cpuMax) {
         if (cpuMax < 0 || cpuMax > Rule.MAX_PERCENT) {
             throw new IllegalArgumentException("cpuMax must be between 0 and " + Rule.MAX_PERCENT + ", but was " + cpuMax);
@@ -378,6 +481,7 @@ public final class Holmes implements AutoCloseable {
         rules.setCpuMax(cpuMax);
     }
 
+    /** {@return the collect interval in force, as built or as last set by {@link #setCollectInterval(Duration)}} */
     public Duration collectInterval() {
         return collectInterval;
     }
@@ -386,6 +490,9 @@ public final class Holmes implements AutoCloseable {
      * Changes the collect interval; a running Holmes takes its next reading one new interval after the end of the
      * latest one, or sooner when a reading was already due sooner. A due reading is never put off, and a stream of
      * changes leaves at most one pending reading behind.
+     *
+     * @param interval the new interval, 10 ms to 1 h
+     * @throws IllegalArgumentException when {@code interval} is {@code null} or out of range
      */
     public void setCollectInterval(Duration interval) {
         List<Problem> problems = new ArrayList<>();
@@ -406,28 +513,38 @@ public final class Holmes implements AutoCloseable {
 
     // ---- read-only state --------------------------------------------------------------------------------
 
-    /** The latest reading, window, rule and cooldown of {@code type}; readings are -1 and windows empty when stopped. */
+    /**
+     * The latest reading, window, rule and cooldown of {@code type}, read together; as {@link #state(String)} for
+     * the trigger of that name.
+     *
+     * @param type the metric asked about; not {@code null}
+     * @return its state; while Holmes is stopped the reading is -1, the window empty and the cooldown zero
+     */
     public MetricState state(DumpType type) {
         return state(Objects.requireNonNull(type, "type").fileTag());
     }
 
+    /** {@return the dump directory every capture is written to} */
     public Path dumpPath() {
         return dumpDirectory.directory();
     }
 
+    /** {@return the denominator of the CPU %, in cores: as configured, else what the machine or container grants} */
     public double cpuCores() {
         return built.cpuCores();
     }
 
+    /** {@return the denominator of the heap %, in bytes: as configured, else the maximum heap} */
     public long memoryLimit() {
         return built.memoryLimit();
     }
 
+    /** {@return the length of a CPU or allocation capture} */
     public Duration samplingTime() {
         return built.samplingTime();
     }
 
-    /** How far back every event looks; {@link Duration#ZERO} when look-back is off. */
+    /** {@return how far back every event looks; {@link Duration#ZERO} when look-back is off} */
     public Duration lookBack() {
         return built.lookBack();
     }
@@ -435,6 +552,8 @@ public final class Holmes implements AutoCloseable {
     /**
      * The configuration in force: as built, with the run-time changes made since (collect interval, rules, which
      * triggers are on, cpuMax). A snapshot; later changes make a new one.
+     *
+     * @return a new immutable snapshot on each call
      */
     public HolmesConfig config() {
         List<Trigger> triggers = new ArrayList<>(built.triggers().size());
@@ -456,6 +575,8 @@ public final class Holmes implements AutoCloseable {
     /**
      * Whether the look-back recording runs, so that events get their window before the trigger: false while it
      * starts (shortly after {@link #start()}), when look-back is off, and in a JVM without Flight Recorder.
+     *
+     * @return true while the look-back recording runs
      */
     public boolean isLookBackRecording() {
         Pipeline current = run;
@@ -465,6 +586,8 @@ public final class Holmes implements AutoCloseable {
     /**
      * Bytes under the dump directory after the latest check (at start and after each capture): events, recordings
      * in progress, and what a process that died left until it is swept.
+     *
+     * @return a byte count, 0 before the first check
      */
     public long bytesOnDisk() {
         return dumpDirectory.bytesOnDisk();
@@ -473,22 +596,37 @@ public final class Holmes implements AutoCloseable {
     /**
      * Events dropped without a final attempt, since this instance was built: Holmes' reporter queue was full, or a
      * {@link CountingReporter} dropped them (its own queue full, closing, or too old for the destination).
+     *
+     * @return a count of events, never decreasing
      */
     public long droppedReports() {
         return counters.droppedReports.get() + sum(CountingReporter::droppedUploads);
     }
 
-    /** Reporter calls that threw, plus the events {@link CountingReporter}s gave up on, since this instance was built. */
+    /**
+     * Reporter calls that threw, plus the events {@link CountingReporter}s gave up on, since this instance was built.
+     *
+     * @return a count of events, never decreasing
+     */
     public long failedReports() {
         return counters.failedReports.get() + sum(CountingReporter::failedUploads);
     }
 
-    /** Attempts beyond the first that {@link CountingReporter}s made, since this instance was built. */
+    /**
+     * Attempts beyond the first that {@link CountingReporter}s made, since this instance was built.
+     *
+     * @return a count of attempts, never decreasing; 0 without counting reporters
+     */
     public long retriedReports() {
         return sum(CountingReporter::retriedUploads);
     }
 
-    /** Collect ticks completed (readings taken and decided on), since this instance was built. */
+    /**
+     * Collect ticks completed (readings taken and decided on), since this instance was built; it keeps counting
+     * across {@link #stop()} and {@link #start()}.
+     *
+     * @return a count of ticks, never decreasing
+     */
     public long ticks() {
         return counters.ticks.get();
     }
@@ -497,6 +635,8 @@ public final class Holmes implements AutoCloseable {
      * Events delivered, since this instance was built: plain reporter calls that returned normally, plus the
      * events {@link CountingReporter}s saw accepted (an upload counts when the server answered 2xx, not when it
      * was queued).
+     *
+     * @return a count of events, never decreasing
      */
     public long deliveredReports() {
         return counters.deliveredReports.get() + sum(CountingReporter::deliveredUploads);
@@ -567,19 +707,35 @@ public final class Holmes implements AutoCloseable {
         private Builder() {
         }
 
-        /** How often to take readings; default 5 s, at least 10 ms. */
+        /**
+         * How often to take readings; default 5 s.
+         *
+         * @param interval 10 ms to 1 h
+         * @return this builder
+         */
         public Builder collectInterval(Duration interval) {
             this.collectInterval = interval;
             return this;
         }
 
-        /** Denominator of the CPU %; default: the container's CPU quota, else the available processors. */
+        /**
+         * Denominator of the CPU %; default: the container's CPU quota, else the available processors. A value below
+         * the real count lets the CPU % pass 100.
+         *
+         * @param cores a finite number of cores above 0 and at most 100,000; fractions such as 1.5 are allowed
+         * @return this builder
+         */
         public Builder cpuCores(double cores) {
             this.cpuCores = cores;
             return this;
         }
 
-        /** Denominator of the heap %, in bytes; default: the maximum heap ({@code -Xmx}). */
+        /**
+         * Denominator of the heap %, in bytes; default: the maximum heap ({@code -Xmx}), else the machine's memory.
+         *
+         * @param bytes a positive number of bytes
+         * @return this builder
+         */
         public Builder memoryLimit(long bytes) {
             this.memoryLimit = bytes;
             return this;
@@ -591,19 +747,33 @@ public final class Holmes implements AutoCloseable {
          * others cannot write, not reached through another user's symbolic link: a directory of its own that group or
          * others can write is tightened to owner-only with one WARN; any other is refused with one WARN, and captures
          * fail with {@link io.holmes.UntrustedDirectoryException}.
+         *
+         * @param path a directory, or a path where one may be created; not {@code null}, not a regular file, and
+         *             without a {@code ','} in its absolute form (async-profiler's argument separator)
+         * @return this builder
          */
         public Builder dumpPath(Path path) {
             this.dumpPath = path;
             return this;
         }
 
-        /** Length of a CPU or allocation capture; default 5 s. */
+        /**
+         * Length of a CPU or allocation capture; default 5 s. Thread dumps are taken at once and do not use it.
+         *
+         * @param time 100 ms to 10 min
+         * @return this builder
+         */
         public Builder samplingTime(Duration time) {
             this.samplingTime = time;
             return this;
         }
 
-        /** CPU time between two CPU samples of a thread during a CPU capture; default 10 ms, 1 ms to 1 s. */
+        /**
+         * CPU time between two CPU samples of a thread during a CPU capture; default 10 ms.
+         *
+         * @param interval 1 ms to 1 s; shorter means finer profiles and a higher cost while the capture runs
+         * @return this builder
+         */
         public Builder cpuSamplingInterval(Duration interval) {
             this.cpuSamplingInterval = interval;
             return this;
@@ -615,6 +785,9 @@ public final class Holmes implements AutoCloseable {
          * just before it (at least 100 ms): the rate divided by 200 samples a second, at least 512 KiB, so that the
          * capture's cost stays bounded however fast the application allocates. (The JDK Flight Recorder fallback
          * samples at most 1000 allocations a second.)
+         *
+         * @param bytes 0 for a rate-based choice, else 1024 to 1073741824
+         * @return this builder
          */
         public Builder allocSamplingInterval(long bytes) {
             this.allocSamplingInterval = bytes;
@@ -626,23 +799,57 @@ public final class Holmes implements AutoCloseable {
          * JVM for as long as it takes to write the live heap, is as large as the heap, and holds every secret in it;
          * it follows the same owner-only permissions and disk budget as every other file, and is skipped with one
          * WARN when the used heap would not fit the disk budget or the file system's free space.
+         *
+         * @param enabled true to add a heap dump to every MEM capture
+         * @return this builder
          */
         public Builder heapDump(boolean enabled) {
             this.heapDump = enabled;
             return this;
         }
 
-        /** Enables the CPU rule: min %, diff %, abs %, cooldown. */
+        /**
+         * Enables the CPU rule with these thresholds (see {@link Rule} for how they combine). Without this call the
+         * CPU rule is off, with {@link Rule#defaults(DumpType)} kept for {@link Holmes#enable(DumpType)}.
+         *
+         * @param min      CPU % (of {@link #cpuCores(double)}) below which a reading never captures, 0 to 10,000
+         * @param diff     percent above the average of the previous readings at which a reading captures, 0 to 10,000
+         * @param abs      CPU % above which a reading always captures, 0 to 10,000 and not below {@code min}
+         * @param cooldown how long the rule rests after a capture; zero or more
+         * @return this builder
+         */
         public Builder cpuDump(int min, int diff, int abs, Duration cooldown) {
             return rule(DumpType.CPU, min, diff, abs, 0, cooldown);
         }
 
-        /** Enables the heap rule (percent of memoryLimit): min %, diff %, abs %, cooldown. */
+        /**
+         * Enables the heap rule with these thresholds (see {@link Rule} for how they combine); readings are heap in
+         * use as a percentage of {@link #memoryLimit(long)}. Without this call the heap rule is off, with
+         * {@link Rule#defaults(DumpType)} kept for {@link Holmes#enable(DumpType)}.
+         *
+         * @param min      heap % below which a reading never captures, 0 to 10,000
+         * @param diff     percent above the average of the previous readings at which a reading captures, 0 to 10,000
+         * @param abs      heap % above which a reading always captures, 0 to 10,000 and not below {@code min}
+         * @param cooldown how long the rule rests after a capture; zero or more
+         * @return this builder
+         */
         public Builder memDump(int min, int diff, int abs, Duration cooldown) {
             return rule(DumpType.MEM, min, diff, abs, 0, cooldown);
         }
 
-        /** Enables the thread rule: min, diff %, abs, max (0 = no ceiling), cooldown. */
+        /**
+         * Enables the thread rule with these thresholds (see {@link Rule} for how they combine); readings are live
+         * thread counts. Without this call the thread rule is off, with {@link Rule#defaults(DumpType)} kept for
+         * {@link Holmes#enable(DumpType)}.
+         *
+         * @param min      thread count below which a reading never captures; zero or more
+         * @param diff     percent above the average of the previous readings at which a reading captures, 0 to 10,000
+         * @param abs      thread count above which a reading always captures; not below {@code min}
+         * @param max      thread count at or above which a reading never captures, because the dump itself would
+         *                 pause the application too long; above {@code min}, or 0 for no ceiling
+         * @param cooldown how long the rule rests after a capture; zero or more
+         * @return this builder
+         */
         public Builder threadDump(int min, int diff, int abs, int max, Duration cooldown) {
             return rule(DumpType.THREAD, min, diff, abs, max, cooldown);
         }
@@ -656,6 +863,12 @@ public final class Holmes implements AutoCloseable {
         /**
          * Enables the {@code gc-heap} trigger: heap bytes in use right after the latest collection, in percent of
          * memoryLimit (min %, diff %, abs %, cooldown). Captures MEM. A leak shows here while heap % is a sawtooth.
+         *
+         * @param min      percent below which a reading never captures, 0 to 10,000
+         * @param diff     percent above the average of the previous readings at which a reading captures, 0 to 10,000
+         * @param abs      percent above which a reading always captures, 0 to 10,000 and not below {@code min}
+         * @param cooldown how long the trigger rests after a capture; zero or more
+         * @return this builder
          */
         public Builder gcHeapDump(int min, int diff, int abs, Duration cooldown) {
             builtIns.put(Trigger.GC_HEAP, new RuleDraft(min, diff, abs, 0, cooldown));
@@ -665,6 +878,13 @@ public final class Holmes implements AutoCloseable {
         /**
          * Enables the {@code gc-time} trigger: percent of wall time spent in GC pauses since the previous reading
          * (min %, diff %, abs %, cooldown). Captures CPU and MEM in one profiling session.
+         *
+         * @param min      percent of wall time below which a reading never captures, 0 to 10,000
+         * @param diff     percent above the average of the previous readings at which a reading captures, 0 to 10,000
+         * @param abs      percent of wall time above which a reading always captures, 0 to 10,000 and not below
+         *                 {@code min}
+         * @param cooldown how long the trigger rests after a capture; zero or more
+         * @return this builder
          */
         public Builder gcTimeDump(int min, int diff, int abs, Duration cooldown) {
             builtIns.put(Trigger.GC_TIME, new RuleDraft(min, diff, abs, 0, cooldown));
@@ -675,6 +895,12 @@ public final class Holmes implements AutoCloseable {
          * Enables the {@code rss} trigger: resident memory in percent of {@link #rssLimit(long)} (min %, diff %,
          * abs %, cooldown). Captures MEM plus {@code mem.<stamp>.memory.txt}, where the resident memory is and which
          * part grew.
+         *
+         * @param min      percent below which a reading never captures, 0 to 10,000
+         * @param diff     percent above the average of the previous readings at which a reading captures, 0 to 10,000
+         * @param abs      percent above which a reading always captures, 0 to 10,000 and not below {@code min}
+         * @param cooldown how long the trigger rests after a capture; zero or more
+         * @return this builder
          */
         public Builder rssDump(int min, int diff, int abs, Duration cooldown) {
             builtIns.put(Trigger.RSS, new RuleDraft(min, diff, abs, 0, cooldown));
@@ -684,13 +910,22 @@ public final class Holmes implements AutoCloseable {
         /**
          * Denominator of the rss %, in bytes; default the memory limit of the process's cgroup (v2
          * {@code memory.max}, v1 {@code memory.limit_in_bytes}), else physical memory.
+         *
+         * @param bytes a positive number of bytes
+         * @return this builder
          */
         public Builder rssLimit(long bytes) {
             this.rssLimit = bytes;
             return this;
         }
 
-        /** Adds a user trigger; its name must not be taken by another trigger or a built-in one. */
+        /**
+         * Adds an application trigger, read after the built-in ones; its name must not be taken by another trigger or
+         * a built-in one. It is on from the start.
+         *
+         * @param trigger a trigger from {@link Trigger#builder}; {@code null} is reported by {@link #build()}
+         * @return this builder
+         */
         public Builder trigger(Trigger trigger) {
             if (trigger == null) {
                 nullTrigger = true;
@@ -700,13 +935,27 @@ public final class Holmes implements AutoCloseable {
             return this;
         }
 
-        /** No capture of any kind while CPU % is at or above this; 0 (default) turns the veto off. */
+        /**
+         * No rule fires while CPU % is at or above this: such a reading vetoes every trigger for that tick. Manual
+         * {@link Holmes#dump(DumpType)} captures are not vetoed. 0 (default) turns the veto off. Keep each CPU
+         * rule's {@code abs} below it, or the {@code abs} branch can never fire.
+         *
+         * @param percent percent of {@link #cpuCores(double)}, 0 to 10,000
+         * @return this builder
+         */
         public Builder cpuMax(int percent) {
             this.cpuMax = percent;
             return this;
         }
 
-        /** Adds a reporter; the dump-directory writer always runs first. */
+        /**
+         * Adds a reporter. The dump-directory writer always runs first; reporters are then called in the order
+         * added, once the event's files are on disk. A reporter that is {@link AutoCloseable} is closed by
+         * {@link Holmes#close()}.
+         *
+         * @param reporter the reporter; {@code null} is reported by {@link #build()}
+         * @return this builder
+         */
         public Builder reporter(ProfileReporter reporter) {
             if (reporter == null) {
                 nullReporter = true;
@@ -720,6 +969,10 @@ public final class Holmes implements AutoCloseable {
          * The disk budget of the dump directory: at most {@code maxEvents} events (an event is all files sharing
          * one {@code <type>.<stamp>}) and {@code maxBytes} bytes; the oldest events are deleted first. Default
          * 50 events, 256 MiB.
+         *
+         * @param maxEvents at least 1
+         * @param maxBytes  at least 1048576 (1 MiB)
+         * @return this builder
          */
         public Builder dumpBudget(int maxEvents, long maxBytes) {
             this.maxEvents = maxEvents;
@@ -727,13 +980,24 @@ public final class Holmes implements AutoCloseable {
             return this;
         }
 
-        /** How many finished events may wait for slow reporters before the oldest is dropped; default 64. */
+        /**
+         * How many finished events may wait for slow reporters before the oldest is dropped; default 64. Drops are
+         * counted in {@link Holmes#droppedReports()}.
+         *
+         * @param capacity 1 to 100,000
+         * @return this builder
+         */
         public Builder reporterQueueCapacity(int capacity) {
             this.reporterQueueCapacity = capacity;
             return this;
         }
 
-        /** How long {@link Holmes#stop()} and {@link Holmes#close()} wait for captures and reporters; default 5 s. */
+        /**
+         * How long {@link Holmes#stop()} and {@link Holmes#close()} wait for captures and reporters; default 5 s.
+         *
+         * @param timeout above 0 and at most 5 min
+         * @return this builder
+         */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = timeout;
             return this;
@@ -747,6 +1011,9 @@ public final class Holmes implements AutoCloseable {
          * spike or a finished heap jump is over before a forward capture starts; this window still holds it.
          * Default 30 s; {@link Duration#ZERO} turns it off; at most 10 min. A JVM without Flight Recorder runs
          * without it after one WARN.
+         *
+         * @param lookBack {@link Duration#ZERO}, or 1 s to 10 min
+         * @return this builder
          */
         public Builder lookBack(Duration lookBack) {
             this.lookBack = lookBack;
@@ -779,6 +1046,8 @@ public final class Holmes implements AutoCloseable {
          * {@code cpuDump.min}, {@code dumpBudget.maxBytes}, {@code trigger(name).abs}, ...) with the refused value.
          * Empty when {@link #build()} would succeed. Integrations use it to report problems against their own
          * settings without reading the messages.
+         *
+         * @return a new list, in the order the options are checked
          */
         public List<Problem> problems() {
             List<Problem> problems = new ArrayList<>();
@@ -786,7 +1055,14 @@ public final class Holmes implements AutoCloseable {
             return problems;
         }
 
-        /** Checks every option and builds; throws {@link IllegalArgumentException} naming each bad option and value. */
+        /**
+         * Checks every option and builds. Nothing runs yet: no thread starts and nothing is written until
+         * {@link Holmes#start()}.
+         *
+         * @return a new, stopped Holmes
+         * @throws IllegalArgumentException naming every bad option and value at once, as {@link #problems()} lists
+         *                                  them
+         */
         public Holmes build() {
             List<Problem> problems = new ArrayList<>();
             Map<DumpType, Rule> rules = rules(problems);

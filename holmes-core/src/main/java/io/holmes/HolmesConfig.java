@@ -43,6 +43,29 @@ public record HolmesConfig(Duration collectInterval, double cpuCores, long memor
                            Set<String> enabledTriggers, int maxEvents, long maxBytes, int reporterQueueCapacity,
                            Duration closeTimeout, List<ProfileReporter> reporters) {
 
+    /**
+     * Copies the collections, so that the record is immutable. Values are not range-checked here:
+     * {@link Holmes.Builder#build()} checks them before it makes one.
+     *
+     * @param collectInterval       how often readings are taken; not {@code null}
+     * @param cpuCores              denominator of the CPU %
+     * @param memoryLimit           denominator of the heap %, in bytes
+     * @param rssLimit              denominator of the rss %, in bytes
+     * @param dumpPath              the dump directory; not {@code null}
+     * @param samplingTime          length of a CPU or allocation capture; not {@code null}
+     * @param cpuSamplingInterval   CPU time between two samples of a thread; not {@code null}
+     * @param allocSamplingInterval bytes between two allocation samples; 0 = chosen per capture
+     * @param heapDump              whether MEM captures also write an {@code .hprof}
+     * @param lookBack              how far back every event looks; not {@code null}
+     * @param cpuMax                CPU % at or above which no rule fires; 0 = off
+     * @param triggers              every trigger in the order they are read; copied
+     * @param enabledTriggers       the names of the triggers whose rule fires; copied, order kept
+     * @param maxEvents             events the dump directory keeps
+     * @param maxBytes              bytes the dump directory keeps
+     * @param reporterQueueCapacity events that may wait for slow reporters
+     * @param closeTimeout          how long stopping waits; not {@code null}
+     * @param reporters             the reporters, in the order they are called; copied
+     */
     public HolmesConfig {
         Objects.requireNonNull(collectInterval, "collectInterval");
         Objects.requireNonNull(dumpPath, "dumpPath");
@@ -55,7 +78,12 @@ public record HolmesConfig(Duration collectInterval, double cpuCores, long memor
         reporters = List.copyOf(reporters);
     }
 
-    /** The trigger named {@code name}, if there is one. */
+    /**
+     * The trigger named {@code name}, if there is one, with the rule in force when this snapshot was taken.
+     *
+     * @param name a trigger name such as {@code cpu} or {@code checkout-p99}
+     * @return the trigger, or empty when none has that name
+     */
     public Optional<Trigger> trigger(String name) {
         for (Trigger t : triggers) {
             if (t.name().equals(name)) {
@@ -65,17 +93,28 @@ public record HolmesConfig(Duration collectInterval, double cpuCores, long memor
         return Optional.empty();
     }
 
-    /** The rule of the trigger named {@code name}; throws {@link IllegalArgumentException} when there is none. */
+    /**
+     * The rule of the trigger named {@code name}, whether or not it is on.
+     *
+     * @param name a trigger name from {@link #triggerNames()}
+     * @return the trigger's rule
+     * @throws IllegalArgumentException when no trigger has that name
+     */
     public Rule rule(String name) {
         return trigger(name).orElseThrow(() -> new IllegalArgumentException("no trigger named '" + name + "'")).rule();
     }
 
-    /** Whether the trigger named {@code name} fires. */
+    /**
+     * Whether the trigger named {@code name} fires.
+     *
+     * @param name a trigger name
+     * @return true when it is on; false when it is off or no trigger has that name
+     */
     public boolean isEnabled(String name) {
         return enabledTriggers.contains(name);
     }
 
-    /** The names of all triggers, in the order they are read. */
+    /** {@return the names of all triggers, on or off, in the order they are read} */
     public List<String> triggerNames() {
         List<String> names = new ArrayList<>(triggers.size());
         for (Trigger t : triggers) {

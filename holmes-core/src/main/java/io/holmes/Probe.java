@@ -14,6 +14,9 @@ public interface Probe {
     /**
      * The current reading. A negative value, or an exception, skips this reading: it does not enter the trigger's
      * window and cannot fire it; the first failure is logged at WARN, later ones at DEBUG, and collection goes on.
+     *
+     * @return the reading, 0 or more; values above {@link Integer#MAX_VALUE} count as {@link Integer#MAX_VALUE}
+     * @throws Exception when the reading cannot be taken; this tick goes on without it
      */
     long read() throws Exception;
 }

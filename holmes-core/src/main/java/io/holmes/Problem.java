@@ -20,18 +20,31 @@ import java.util.Objects;
  */
 public record Problem(String option, Object value, String reason) {
 
+    /**
+     * A problem; {@code option} and {@code reason} are required.
+     *
+     * @param option the builder option the problem is about; not {@code null}
+     * @param value  the refused value, or {@code null}
+     * @param reason why it is refused, completing a sentence that starts with the option; not {@code null}
+     */
     public Problem {
         Objects.requireNonNull(option, "option");
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** The field after the last dot of {@link #option()}: {@code min} for {@code cpuDump.min}, the option itself when it has none. */
+    /**
+     * {@return the field after the last dot of {@link #option()}: {@code min} for {@code cpuDump.min}, the option
+     * itself when it has none}
+     */
     public String field() {
         int dot = option.lastIndexOf('.');
         return dot < 0 ? option : option.substring(dot + 1);
     }
 
-    /** The option and the reason as one sentence: {@code cpuDump.min must be between 0 and 10000, but was -1}. */
+    /**
+     * {@return the option and the reason as one sentence: {@code cpuDump.min must be between 0 and 10000, but was
+     * -1}}
+     */
     public String message() {
         return option + ' ' + reason;
     }
@@ -41,7 +54,12 @@ public record Problem(String option, Object value, String reason) {
         return message();
     }
 
-    /** Every problem's {@link #message()}, joined by {@code "; "}. */
+    /**
+     * Every problem's {@link #message()}, joined by {@code "; "}, as the builders put them in their exceptions.
+     *
+     * @param problems the problems, in the order to list them
+     * @return the joined messages; empty for an empty list
+     */
     public static String messages(List<Problem> problems) {
         StringBuilder s = new StringBuilder();
         for (Problem p : problems) {

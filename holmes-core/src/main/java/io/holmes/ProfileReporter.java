@@ -9,6 +9,12 @@ package io.holmes;
 @FunctionalInterface
 public interface ProfileReporter {
 
-    /** Handles one finished capture; {@link DumpEvent#files()} exist when this is called. */
+    /**
+     * Handles one finished capture; {@link DumpEvent#files()} exist when this is called, though the disk budget may
+     * delete them once later events arrive.
+     *
+     * @param event the finished capture; never {@code null}
+     * @throws Exception for any failure: Holmes logs it, counts it in {@link Holmes#failedReports()} and goes on
+     */
     void report(DumpEvent event) throws Exception;
 }

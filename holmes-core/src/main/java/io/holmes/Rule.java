@@ -28,7 +28,21 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
     /** Upper bound for CPU and heap percentages; CPU % may pass 100 when cpuCores is set below the real count. */
     public static final int MAX_PERCENT = 10_000;
 
-    /** Validates like {@link Holmes.Builder#build()} and throws {@link IllegalArgumentException} naming every bad value. */
+    /**
+     * Validates like {@link Holmes.Builder#build()}. Percent rules ({@code cpu}, {@code mem}) take {@code min} and
+     * {@code abs} from 0 to {@link #MAX_PERCENT}; thread rules and rules of other triggers take them from 0 to
+     * {@link Integer#MAX_VALUE}. In every rule {@code diff} runs from 0 to {@link #MAX_PERCENT} and {@code min} may not
+     * be above {@code abs}.
+     *
+     * @param type     the metric of an original rule, or {@code null} for the rule of any other trigger
+     * @param min      readings below this never capture
+     * @param diff     percent above the average at which a reading captures
+     * @param abs      readings above this always capture; not below {@code min}
+     * @param max      readings at or above this never capture; 0, or above {@code min} for a thread rule or a rule
+     *                 with no type; always 0 for {@code cpu} and {@code mem}
+     * @param cooldown how long the rule rests after a capture; not {@code null}, not negative
+     * @throws IllegalArgumentException naming every bad value at once
+     */
     public Rule {
         List<Problem> problems = check(optionName(type), type, min, diff, abs, max, cooldown);
         if (!problems.isEmpty()) {
@@ -53,6 +67,9 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
      * and what integrations fill unset thresholds from. CPU 30/50/80 %, heap 50/30/85 %, threads 200/50 %/2000 with
      * a ceiling of 3000 (above it a thread dump would stop the application for more than about 200 ms); cooldown
      * 2 minutes.
+     *
+     * @param type the metric; not {@code null}
+     * @return the default rule of that type, the same instance on every call
      */
     public static Rule defaults(DumpType type) {
         switch (Objects.requireNonNull(type, "type")) {
@@ -71,6 +88,9 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
      * 60/20/85 %, each with a 5 minute cooldown. These are what integrations fill unset thresholds from; the builder
      * turns none of the newer built-ins on by itself.
      *
+     * @param trigger one of {@link Trigger#CPU}, {@link Trigger#MEM}, {@link Trigger#THREAD}, {@link Trigger#GC_HEAP},
+     *                {@link Trigger#GC_TIME}, {@link Trigger#RSS}; not {@code null}
+     * @return the default rule of that trigger; its type is {@code null} for the newer built-ins
      * @throws IllegalArgumentException for a name that is not a built-in trigger
      */
     public static Rule defaults(String trigger) {
@@ -83,12 +103,31 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
         };
     }
 
-    /** A CPU rule: percentages of cpuCores. */
+    /**
+     * A CPU rule: readings are process CPU in percent of cpuCores, so they may pass 100 when cpuCores is set below
+     * the real count.
+     *
+     * @param min      CPU % below which a reading never captures, 0 to {@link #MAX_PERCENT}
+     * @param diff     percent above the average at which a reading captures, 0 to {@link #MAX_PERCENT}
+     * @param abs      CPU % above which a reading always captures, 0 to {@link #MAX_PERCENT}, not below {@code min}
+     * @param cooldown how long the rule rests after a capture; not negative
+     * @return the rule, with no ceiling
+     * @throws IllegalArgumentException naming every bad value
+     */
     public static Rule cpu(int min, int diff, int abs, Duration cooldown) {
         return new Rule(DumpType.CPU, min, diff, abs, 0, cooldown);
     }
 
-    /** A heap rule: percentages of memoryLimit. */
+    /**
+     * A heap rule: readings are heap in use, in percent of memoryLimit.
+     *
+     * @param min      heap % below which a reading never captures, 0 to {@link #MAX_PERCENT}
+     * @param diff     percent above the average at which a reading captures, 0 to {@link #MAX_PERCENT}
+     * @param abs      heap % above which a reading always captures, 0 to {@link #MAX_PERCENT}, not below {@code min}
+     * @param cooldown how long the rule rests after a capture; not negative
+     * @return the rule, with no ceiling
+     * @throws IllegalArgumentException naming every bad value
+     */
     public static Rule mem(int min, int diff, int abs, Duration cooldown) {
         return new Rule(DumpType.MEM, min, diff, abs, 0, cooldown);
     }
@@ -96,12 +135,31 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
     /**
      * The rule of a {@link Trigger} other than the original three ({@link #type()} is {@code null}): readings from 0
      * to {@link Integer#MAX_VALUE}, with an optional ceiling {@code max} (0 = off).
+     *
+     * @param min      readings below this never capture; zero or more
+     * @param diff     percent above the average at which a reading captures, 0 to {@link #MAX_PERCENT}
+     * @param abs      readings above this always capture; not below {@code min}
+     * @param max      readings at or above this never capture; above {@code min}, or 0 for no ceiling
+     * @param cooldown how long the rule rests after a capture; not negative
+     * @return the rule, without a type
+     * @throws IllegalArgumentException naming every bad value
      */
     public static Rule of(int min, int diff, int abs, int max, Duration cooldown) {
         return new Rule(null, min, diff, abs, max, cooldown);
     }
 
-    /** A thread rule: live thread counts. */
+    /**
+     * A thread rule: readings are live thread counts.
+     *
+     * @param min      thread count below which a reading never captures; zero or more
+     * @param diff     percent above the average at which a reading captures, 0 to {@link #MAX_PERCENT}
+     * @param abs      thread count above which a reading always captures; not below {@code min}
+     * @param max      thread count at or above which a reading never captures, because the dump would pause the
+     *                 application too long; above {@code min}, or 0 for no ceiling
+     * @param cooldown how long the rule rests after a capture; not negative
+     * @return the rule
+     * @throws IllegalArgumentException naming every bad value
+     */
     public static Rule thread(int min, int diff, int abs, int max, Duration cooldown) {
         return new Rule(DumpType.THREAD, min, diff, abs, max, cooldown);
     }
@@ -109,6 +167,9 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
     /**
      * The builder option that sets the rule of {@code type}, under which {@link Problem}s with such a rule are
      * reported: {@code cpuDump}, {@code memDump}, {@code threadDump}; {@code trigger.rule} for {@code null}.
+     *
+     * @param type the rule's type, or {@code null}
+     * @return the option name, the prefix of each such {@link Problem#option()}
      */
     public static String optionName(DumpType type) {
         if (type == null) {
@@ -164,7 +225,10 @@ public record Rule(DumpType type, int min, int diff, int abs, int max, Duration 
         }
     }
 
-    /** The cooldown in nanoseconds, saturated so that very long cooldowns never overflow. */
+    /**
+     * {@return the cooldown in nanoseconds, saturated at {@link Long#MAX_VALUE} so that very long cooldowns never
+     * overflow}
+     */
     public long cooldownNanos() {
         try {
             return cooldown.toNanos();

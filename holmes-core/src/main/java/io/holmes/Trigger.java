@@ -56,7 +56,15 @@ public final class Trigger {
         this.captures = Collections.unmodifiableSet(EnumSet.copyOf(captures));
     }
 
-    /** Starts a trigger named {@code name} (matching {@code [a-z0-9][a-z0-9_.-]*}) that reads {@code probe}. */
+    /**
+     * Starts a trigger named {@code name} that reads {@code probe}. Neither is checked here: {@link Builder#build()}
+     * reports a bad name or a null probe with the other problems.
+     *
+     * @param name  the trigger's name, matching {@code [a-z0-9][a-z0-9_.-]*}; it names the trigger's events
+     *              ({@link DumpEvent#trigger()}) and must not be one of the built-in names
+     * @param probe the reading to watch
+     * @return a builder on which {@link Builder#rule} and {@link Builder#captures} must still be called
+     */
     public static Builder builder(String name, Probe probe) {
         return new Builder(name, probe);
     }
@@ -66,25 +74,39 @@ public final class Trigger {
         return new Trigger(name, probe, rule, captures);
     }
 
+    /** {@return the trigger's name, as given to {@link #builder(String, Probe)} or one of the built-in names} */
     public String name() {
         return name;
     }
 
+    /** {@return the reading this trigger watches} */
     public Probe probe() {
         return probe;
     }
 
-    /** The thresholds and cooldown this trigger starts with. */
+    /**
+     * {@return the thresholds and cooldown this trigger starts with} Run-time changes go through
+     * {@link Holmes#setRule(String, Rule)} and show in {@link Holmes#rule(String)}, not here.
+     */
     public Rule rule() {
         return rule;
     }
 
-    /** What is captured when the rule fires: one event per type, all named after this trigger. */
+    /**
+     * {@return what is captured when the rule fires: one event per type, all named after this trigger} The set is
+     * unmodifiable and never empty.
+     */
     public Set<DumpType> captures() {
         return captures;
     }
 
-    /** Whether {@code name} is a valid trigger name. */
+    /**
+     * Whether {@code name} is a valid trigger name: lower-case letters, digits, {@code _}, {@code .} and {@code -},
+     * starting with a letter or a digit. Built-in names are valid here, though a user trigger may not take one.
+     *
+     * @param name the name to check; {@code null} is not valid
+     * @return true when the name matches {@code [a-z0-9][a-z0-9_.-]*}
+     */
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches();
     }
@@ -114,7 +136,17 @@ public final class Trigger {
             this.probe = probe;
         }
 
-        /** min, diff %, abs and cooldown, as for every rule (see {@link Rule}). Required. */
+        /**
+         * The thresholds, as for every rule (see {@link Rule}). Required. Readings are whatever the probe returns,
+         * so these are in the probe's unit.
+         *
+         * @param min      readings below this never capture; zero or more
+         * @param diff     percent above the average of the previous readings at which a reading captures, 0 to
+         *                 {@link Rule#MAX_PERCENT}
+         * @param abs      readings above this always capture; not below {@code min}
+         * @param cooldown how long the trigger rests after a capture; not {@code null}, not negative
+         * @return this builder
+         */
         public Builder rule(int min, int diff, int abs, Duration cooldown) {
             this.ruleSet = true;
             this.min = min;
@@ -124,13 +156,25 @@ public final class Trigger {
             return this;
         }
 
-        /** Readings at or above this never capture; 0 (default) turns the ceiling off. */
+        /**
+         * Readings at or above this never capture; 0 (default) turns the ceiling off.
+         *
+         * @param max a ceiling above the rule's {@code min}, or 0
+         * @return this builder
+         */
         public Builder max(int max) {
             this.max = max;
             return this;
         }
 
-        /** What to capture when the rule fires; at least one type. Replaces earlier calls. */
+        /**
+         * What to capture when the rule fires; at least one type. Replaces earlier calls. Several types are captured
+         * together, one event each.
+         *
+         * @param types one or more types; a {@code null} element is reported by {@link #build()}
+         * @return this builder
+         * @throws NullPointerException when the array itself is {@code null}
+         */
         public Builder captures(DumpType... types) {
             captures.clear();
             nullCapture = false;
@@ -147,6 +191,8 @@ public final class Trigger {
         /**
          * Every problem with this trigger, each on {@code trigger(<name>).<field>} ({@code trigger.name} for the name)
          * with the bad value; empty when {@link #build()} would succeed.
+         *
+         * @return a new list of every problem found
          */
         public List<Problem> problems() {
             String option = "trigger(" + name + ")";
@@ -172,7 +218,12 @@ public final class Trigger {
             return problems;
         }
 
-        /** Checks the trigger and builds it; throws {@link IllegalArgumentException} naming every bad value. */
+        /**
+         * Checks the trigger and builds it. The builder may be used again afterwards.
+         *
+         * @return a new immutable trigger
+         * @throws IllegalArgumentException naming every bad value, as {@link #problems()} lists them
+         */
         public Trigger build() {
             List<Problem> problems = problems();
             if (!problems.isEmpty()) {

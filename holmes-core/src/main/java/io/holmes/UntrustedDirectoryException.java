@@ -11,6 +11,11 @@ public final class UntrustedDirectoryException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception whose message names the directory and why it is not trusted.
+     *
+     * @param message the directory and the reason, for the log and the failed future
+     */
     public UntrustedDirectoryException(String message) {
         super(message);
     }

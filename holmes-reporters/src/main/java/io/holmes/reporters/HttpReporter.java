@@ -57,7 +57,13 @@ public final class HttpReporter extends UploadingReporter {
         return secrets;
     }
 
-    /** @param url where to POST, {@code http://} or {@code https://} */
+    /**
+     * Starts a webhook reporter. The URL is checked by {@link Builder#build()}.
+     *
+     * @param url where to POST, {@code http://} or {@code https://}, without user info (use a token or a header);
+     *            values in its query are masked in logs
+     * @return a builder with the default delivery options
+     */
     public static Builder builder(String url) {
         return new Builder(url);
     }
@@ -126,7 +132,12 @@ public final class HttpReporter extends UploadingReporter {
             this.url = url;
         }
 
-        /** Sent as the {@code token} form field of every upload, for the receiver to check. */
+        /**
+         * Sent as the {@code token} form field of every upload, for the receiver to check; masked in every log line.
+         *
+         * @param token a non-empty value without control characters, or {@code null} for none (the default)
+         * @return this builder
+         */
         public Builder token(String token) {
             this.token = token;
             return this;
@@ -137,7 +148,13 @@ public final class HttpReporter extends UploadingReporter {
             return this;
         }
 
-        /** Checks every option and builds; the message names each bad option (never a secret's value). */
+        /**
+         * Checks every option and builds; the reporter's delivery thread starts at once.
+         *
+         * @return a new reporter, to be closed when no longer needed ({@link io.holmes.Holmes#close()} does it for
+         *         the reporters it was given)
+         * @throws IllegalArgumentException naming each bad option, never a secret's value
+         */
         public HttpReporter build() {
             return new HttpReporter(this, checkedAddress("HTTP reporter"));
         }

@@ -115,8 +115,13 @@ public final class PyroscopeReporter extends UploadingReporter {
     }
 
     /**
-     * @param serverAddress   the server, for example {@code http://pyroscope:4040} (a path prefix is kept)
-     * @param applicationName the application's name in Pyroscope
+     * Starts a Pyroscope reporter. Both values are checked by {@link Builder#build()}.
+     *
+     * @param serverAddress   the server, for example {@code http://pyroscope:4040} (a path prefix is kept); without
+     *                        user info, query or fragment (use {@link Builder#basicAuth} or
+     *                        {@link Builder#bearerToken})
+     * @param applicationName the application's name in Pyroscope: letters, digits, {@code _ . / -}
+     * @return a builder with the default delivery options and no labels or authentication
      */
     public static Builder builder(String serverAddress, String applicationName) {
         return new Builder(serverAddress, applicationName);
@@ -247,25 +252,51 @@ public final class PyroscopeReporter extends UploadingReporter {
             this.applicationName = applicationName;
         }
 
-        /** Static labels of every upload; keys and values may not contain {@code { } , =} or white space. */
+        /**
+         * Static labels of every upload, added to those set by earlier calls.
+         *
+         * @param labels keys of letters, digits, {@code _} and {@code .} (not starting with {@code __}, and none Holmes
+         *               or the server sets, such as {@code holmes_trigger} or {@code service_name}) to non-empty
+         *               values without {@code { } , =} or white space; not {@code null}
+         * @return this builder
+         */
         public Builder labels(Map<String, String> labels) {
             this.labels.putAll(Objects.requireNonNull(labels, "labels"));
             return this;
         }
 
-        /** The tenant, sent as {@code X-Scope-OrgID} to a multi-tenant server. */
+        /**
+         * The tenant, sent as {@code X-Scope-OrgID} to a multi-tenant server.
+         *
+         * @param tenantId a non-blank value without control characters, or {@code null} for none (the default)
+         * @return this builder
+         */
         public Builder tenantId(String tenantId) {
             this.tenantId = tenantId;
             return this;
         }
 
+        /**
+         * HTTP basic authentication, sent as {@code Authorization: Basic ...}; not together with
+         * {@link #bearerToken(String)}. Both values are masked in every log line.
+         *
+         * @param user     a non-empty user name without {@code ':'}
+         * @param password the password; not {@code null}
+         * @return this builder
+         */
         public Builder basicAuth(String user, String password) {
             this.basicUser = user;
             this.basicPassword = password;
             return this;
         }
 
-        /** Sent as {@code Authorization: Bearer <token>}. */
+        /**
+         * Sent as {@code Authorization: Bearer <token>}; not together with {@link #basicAuth(String, String)}. Masked
+         * in every log line.
+         *
+         * @param token a non-blank value without control characters, or {@code null} for none (the default)
+         * @return this builder
+         */
         public Builder bearerToken(String token) {
             this.bearerToken = token;
             return this;
@@ -276,7 +307,13 @@ public final class PyroscopeReporter extends UploadingReporter {
             return this;
         }
 
-        /** Checks every option and builds; the message names each bad option (never a secret's value). */
+        /**
+         * Checks every option and builds; the reporter's delivery thread starts at once.
+         *
+         * @return a new reporter, to be closed when no longer needed ({@link io.holmes.Holmes#close()} does it for
+         *         the reporters it was given)
+         * @throws IllegalArgumentException naming each bad option, never a secret's value
+         */
         public PyroscopeReporter build() {
             return new PyroscopeReporter(this, checkedAddress("Pyroscope reporter"));
         }

@@ -60,7 +60,7 @@ public abstract class UploadingReporter implements CountingReporter, AutoCloseab
         return delivery.retried();
     }
 
-    /** Events waiting in the queue. */
+    /** {@return events waiting in the queue now, not counting the one being uploaded} */
     public int queuedUploads() {
         return delivery.queued();
     }

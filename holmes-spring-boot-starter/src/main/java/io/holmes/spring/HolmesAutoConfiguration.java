@@ -31,12 +31,27 @@ public class HolmesAutoConfiguration {
     /** How many events the Actuator endpoint remembers. */
     static final int RECENT_EVENTS = 20;
 
+    /**
+     * The memory of the Actuator endpoint, also a reporter of every event Holmes captures.
+     *
+     * @return a store of the latest 20 events
+     */
     @Bean
     @ConditionalOnMissingBean
     public RecentEvents holmesRecentEvents() {
         return new RecentEvents(RECENT_EVENTS);
     }
 
+    /**
+     * Holmes, built from {@code holmes.*}, then every {@link ProfileReporter} bean in order, then every
+     * {@link HolmesBuilderCustomizer} in order. It is started by {@link HolmesLifecycle} and closed with the context.
+     *
+     * @param properties  the bound {@code holmes.*} properties, already validated
+     * @param reporters   the application's reporter beans, this starter's included
+     * @param customizers the application's customizers
+     * @return a built, not yet started Holmes; rules with {@code holmes.<rule>.enabled=false} are switched off
+     * @throws IllegalArgumentException when a customizer leaves the builder with a bad option
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Holmes holmes(HolmesProperties properties, ObjectProvider<ProfileReporter> reporters,
@@ -51,6 +66,12 @@ public class HolmesAutoConfiguration {
         return holmes;
     }
 
+    /**
+     * Starts Holmes with the application context and stops it when the context stops.
+     *
+     * @param holmes the Holmes bean, this starter's or the application's own
+     * @return the lifecycle bean
+     */
     @Bean
     @ConditionalOnMissingBean
     public HolmesLifecycle holmesLifecycle(Holmes holmes) {

@@ -9,5 +9,11 @@ import io.holmes.Holmes;
 @FunctionalInterface
 public interface HolmesBuilderCustomizer {
 
+    /**
+     * Changes the builder in place; called once, on the thread that creates the Holmes bean. Whatever it sets is
+     * checked by {@link Holmes.Builder#build()} afterwards, and a bad value fails start-up.
+     *
+     * @param builder the builder, with the properties and reporters already applied
+     */
     void customize(Holmes.Builder builder);
 }

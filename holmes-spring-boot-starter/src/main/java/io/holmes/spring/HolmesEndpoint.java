@@ -41,11 +41,23 @@ public class HolmesEndpoint {
     private final Holmes holmes;
     private final RecentEvents events;
 
+    /**
+     * An endpoint over one Holmes.
+     *
+     * @param holmes the Holmes to show and change
+     * @param events the recent events to list
+     */
     public HolmesEndpoint(Holmes holmes, RecentEvents events) {
         this.holmes = holmes;
         this.events = events;
     }
 
+    /**
+     * What {@code GET holmes} answers: whether Holmes runs, its configuration, each trigger's latest reading, window,
+     * rule and cooldown, the tick and report counts, the bytes on disk, and the recent events with their files.
+     *
+     * @return the body, rendered as JSON
+     */
     @ReadOperation
     public Map<String, Object> holmes() {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -87,6 +99,20 @@ public class HolmesEndpoint {
      * arrive as text, so that a bad one is answered with 400 naming the field and the reason rather than a bare
      * conversion failure; {@code cooldown} takes what {@code application.yml} takes ({@code 5m}, {@code 90s},
      * {@code PT5M}).
+     *
+     * @param trigger  a name from {@link Holmes#triggers()}, from the path; case and surrounding blanks are ignored
+     * @param action   {@code dump} to take a capture (the other values are then ignored; only for {@code cpu},
+     *                 {@code mem} and {@code thread}), or absent to change the rule
+     * @param min      the new min, a whole number; absent to keep it
+     * @param diff     the new diff in percent, a whole number; absent to keep it
+     * @param abs      the new abs, a whole number; absent to keep it
+     * @param max      the new ceiling, a whole number; only the thread rule and the application's triggers may have
+     *                 one other than 0
+     * @param cooldown the new cooldown, such as {@code 5m}; absent to keep it
+     * @param enabled  {@code true} or {@code false} to turn the trigger on or off; absent to leave it as it is
+     * @return the trigger's new state; for a dump, the event once it is written (or a note that it is still running,
+     *         after the sampling time and 30 s more), or 500 when the capture failed; 400 naming each field, the
+     *         value sent and the reason when a value is bad, in which case nothing changes
      */
     @WriteOperation
     public WebEndpointResponse<Map<String, Object>> update(@Selector String trigger, @Nullable String action,

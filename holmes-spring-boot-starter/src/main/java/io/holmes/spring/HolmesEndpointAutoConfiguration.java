@@ -19,6 +19,13 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(Holmes.class)
 public class HolmesEndpointAutoConfiguration {
 
+    /**
+     * The endpoint, when it is available (exposed and not disabled).
+     *
+     * @param holmes the Holmes bean to show and change
+     * @param events the recent events the endpoint lists
+     * @return the endpoint bean
+     */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = HolmesEndpoint.class)

@@ -8,6 +8,11 @@ public class HolmesLifecycle implements SmartLifecycle {
 
     private final Holmes holmes;
 
+    /**
+     * A lifecycle for one Holmes; it does not close it (the context does, through the bean's destroy method).
+     *
+     * @param holmes the Holmes to start and stop
+     */
     public HolmesLifecycle(Holmes holmes) {
         this.holmes = holmes;
     }

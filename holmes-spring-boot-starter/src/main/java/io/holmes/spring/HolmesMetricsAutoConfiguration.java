@@ -16,6 +16,15 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnProperty(prefix = "holmes", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class HolmesMetricsAutoConfiguration {
 
+    /**
+     * The meters, bound to every registry by Spring Boot. The reporter meters look for upload reporters only when
+     * holmes-reporters and OkHttp are on the class path.
+     *
+     * @param holmes the Holmes bean, resolved when a meter is read, so that the meters may be bound before Holmes
+     *               exists
+     * @param beans  where the reporter beans that count their uploads are looked up
+     * @return the meter binder, also an observer of every event
+     */
     @Bean
     @ConditionalOnMissingBean
     public HolmesMetrics holmesMetrics(ObjectProvider<Holmes> holmes, ListableBeanFactory beans) {

@@ -21,7 +21,7 @@ import org.springframework.validation.FieldError;
  * on, the others leave Holmes' defaults alone. Validation is Holmes' own ({@link Holmes.Builder#problems()}); this
  * class only puts each {@link Problem} on the property its builder option comes from.
  */
-public final class HolmesPropertiesMapper {
+final class HolmesPropertiesMapper {
 
     /** Builder option (a {@link Problem#option()}) to {@link HolmesProperties} field path. */
     private static final Map<String, String> FIELDS = new LinkedHashMap<>();
@@ -80,8 +80,11 @@ public final class HolmesPropertiesMapper {
     private HolmesPropertiesMapper() {
     }
 
-    /** A builder holding every property that is set; reporters and customizers are the caller's to add. */
-    public static Holmes.Builder toBuilder(HolmesProperties p) {
+    /**
+     * A builder holding every property that is set; reporters and customizers are the caller's to add, and so is
+     * switching off the rules {@link #disabledRules} lists once Holmes is built.
+     */
+    static Holmes.Builder toBuilder(HolmesProperties p) {
         Holmes.Builder b = Holmes.builder();
         if (p.getCollectInterval() != null) {
             b.collectInterval(p.getCollectInterval());

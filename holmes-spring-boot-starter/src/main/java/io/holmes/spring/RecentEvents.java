@@ -14,6 +14,11 @@ public class RecentEvents implements EventObserver {
     private final int capacity;
     private final ArrayDeque<DumpEvent> events;
 
+    /**
+     * An empty store.
+     *
+     * @param capacity how many events to keep, at least 1; the oldest is forgotten when a new one arrives
+     */
     public RecentEvents(int capacity) {
         this.capacity = capacity;
         this.events = new ArrayDeque<>(capacity);
@@ -27,6 +32,11 @@ public class RecentEvents implements EventObserver {
         events.addFirst(event);
     }
 
+    /**
+     * The events kept, newest first. Thread-safe.
+     *
+     * @return a copy, which later events do not change
+     */
     public synchronized List<DumpEvent> list() {
         return new ArrayList<>(events);
     }
