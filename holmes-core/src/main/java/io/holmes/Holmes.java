@@ -247,7 +247,8 @@ public final class Holmes implements AutoCloseable {
     /**
      * Captures {@code type} now, without a rule and without touching cooldowns; {@link #CAPTURE_FLOOR} does not
      * apply to it. The future completes with the event once all of its files are on disk, or fails (Holmes not
-     * running, capture queue full, dump directory refused as unsafe, capture failed); it never throws.
+     * running, the latest CPU reading at or above {@link #cpuMax()}, capture queue full, dump directory refused as
+     * unsafe, capture failed); it never throws.
      *
      * @param type what to capture; {@code null} gives a failed future rather than an exception
      * @return the event once its files are written, or a future failed with the reason it could not be
@@ -468,8 +469,8 @@ public final class Holmes implements AutoCloseable {
     }
 
     /**
-     * Sets the CPU % at or above which no rule fires: a CPU reading that high vetoes every trigger for that tick.
-     * Manual {@link #dump(DumpType)} captures are not vetoed. 0 turns the veto off.
+     * Sets the CPU % at or above which nothing is captured: a CPU reading that high vetoes every trigger for that tick.
+     * A manual {@link #dump(DumpType)} fails while the latest CPU reading is at or above it. 0 turns the veto off.
      *
      * @param cpuMax percent of {@link #cpuCores()}, 0 to {@link Rule#MAX_PERCENT}
      * @throws IllegalArgumentException when {@code cpuMax} is out of range
@@ -936,9 +937,9 @@ public final class Holmes implements AutoCloseable {
         }
 
         /**
-         * No rule fires while CPU % is at or above this: such a reading vetoes every trigger for that tick. Manual
-         * {@link Holmes#dump(DumpType)} captures are not vetoed. 0 (default) turns the veto off. Keep each CPU
-         * rule's {@code abs} below it, or the {@code abs} branch can never fire.
+         * No capture of any kind while CPU % is at or above this: such a reading vetoes every trigger for that tick,
+         * and a manual {@link Holmes#dump(DumpType)} while the latest reading is at or above it fails. 0 (default)
+         * turns the veto off. Keep each CPU rule's {@code abs} below it, or the {@code abs} branch can never fire.
          *
          * @param percent percent of {@link #cpuCores(double)}, 0 to 10,000
          * @return this builder

@@ -132,6 +132,11 @@ class PressureTest {
             await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.ticks() >= pileSince + 10);
             assertThat(holmes.state(DumpType.THREAD).latest()).isGreaterThanOrEqualTo(baseline + 300);
             assertThat(reporter.events()).isEmpty();
+            // An operator's manual capture is refused too: no capture of any kind above cpuMax.
+            assertThat(holmes.dump(DumpType.THREAD)).failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withMessageContaining("no capture while CPU % is at or above cpuMax: the latest reading is 90 %,"
+                            + " cpuMax 60 %");
 
             // The window now holds the pile-up: with the veto lifted, nothing new is a jump, so still no capture;
             // what the veto prevented is not replayed later.
@@ -140,6 +145,8 @@ class PressureTest {
             await().atMost(30, TimeUnit.SECONDS).until(() -> holmes.ticks() >= calmSince + 10);
             assertThat(holmes.state(DumpType.CPU).latest()).isEqualTo(5);
             assertThat(reporter.events()).isEmpty();
+            // Below cpuMax, a manual capture goes through again.
+            assertThat(holmes.dump(DumpType.THREAD).get(30, TimeUnit.SECONDS).reason()).isEqualTo(Reason.MANUAL);
         } finally {
             release.countDown();
         }

@@ -202,6 +202,12 @@ public final class Pipeline {
      * latest reading left out of the average as a rule would.
      */
     public CompletableFuture<DumpEvent> dump(DumpType type) {
+        int cpuMax = rules.cpuMax();
+        int cpu = detector.state(DumpType.CPU, parts.nanoTime().getAsLong()).latest();
+        if (cpuMax > 0 && cpu != ProcessProbe.NO_READING && cpu >= cpuMax) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no capture while CPU % is at or above"
+                    + " cpuMax: the latest reading is " + cpu + " %, cpuMax " + cpuMax + " %"));
+        }
         CompletableFuture<DumpEvent> result = new CompletableFuture<>();
         MetricState state = detector.state(type, parts.nanoTime().getAsLong());
         List<Integer> previous = state.window();

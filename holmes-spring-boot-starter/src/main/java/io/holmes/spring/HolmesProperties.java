@@ -848,7 +848,7 @@ public class HolmesProperties implements Validator {
     }
 
     /**
-     * {@return {@code holmes.cpu-max}: the CPU % at or above which no rule fires; {@code null} when unset, leaving the
+     * {@return {@code holmes.cpu-max}: the CPU % at or above which nothing is captured; {@code null} when unset, leaving the
      * veto off}
      */
     public Integer getCpuMax() {
