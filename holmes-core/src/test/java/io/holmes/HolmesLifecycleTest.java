@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.holmes.internal.decide.Window;
-import io.holmes.testing.FakeTicker;
 import io.holmes.testing.RecordingReporter;
-import io.holmes.testing.ScriptedProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,46 +14,26 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Holmes as a whole, driven tick by tick with scripted readings (the real collector is scheduled an hour
  * out), capturing real thread dumps into a real directory.
  */
-class HolmesLifecycleTest {
+class HolmesLifecycleTest extends ScriptedHolmesTest {
 
-    @TempDir
-    Path tmp;
-
-    private final ScriptedProbe probe = new ScriptedProbe().set(10, 40, 50);
-    private final FakeTicker ticker = new FakeTicker();
-    private final RecordingReporter reporter = new RecordingReporter();
-    private Holmes holmes;
-
-    @AfterEach
-    void close() {
-        if (holmes != null) {
-            holmes.close();
-        }
+    HolmesLifecycleTest() {
+        super(10, 40, 50);
     }
 
     private Holmes.Builder builder() {
-        return Holmes.builder()
-                .lookBack(Duration.ZERO) // this test is about the forward capture; LookBackTest covers the window before
-                .collectInterval(Duration.ofHours(1))
-                .dumpPath(tmp)
-                .threadDump(100, 100, 5000, 0, Duration.ofMinutes(1))
-                .reporter(reporter)
-                .probe(probe)
-                .nanoTime(ticker);
+        return scripted()
+                .threadDump(100, 100, 5000, 0, Duration.ofMinutes(1));
     }
 
     private void tick(int threads) {
         probe.threads = threads;
-        ticker.advance(Duration.ofSeconds(1));
-        holmes.tick(holmes.currentRun());
+        tick();
     }
 
     private static long threadsNamed(String name) {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.holmes.testing.EventFiles;
-import io.holmes.testing.FakeTicker;
-import io.holmes.testing.RecordingReporter;
-import io.holmes.testing.ScriptedProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,44 +15,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import one.profiler.AsyncProfiler;
 import one.profiler.AsyncProfilerLoader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** How profiling sessions are shared and ended, with scripted readings and the real async-profiler. */
-class ProfileSessionTest {
+class ProfileSessionTest extends ScriptedHolmesTest {
 
-    @TempDir
-    Path tmp;
-
-    private final ScriptedProbe probe = new ScriptedProbe().set(5, 5, 30);
-    private final FakeTicker ticker = new FakeTicker();
-    private final RecordingReporter reporter = new RecordingReporter();
-    private Holmes holmes;
-
-    @AfterEach
-    void close() {
-        if (holmes != null) {
-            holmes.close();
-        }
+    ProfileSessionTest() {
+        super(5, 5, 30);
     }
 
     private Holmes.Builder builder() {
-        return Holmes.builder()
-                .lookBack(Duration.ZERO) // this test is about the forward capture; LookBackTest covers the window before
-                .collectInterval(Duration.ofHours(1))
-                .dumpPath(tmp)
+        return scripted()
                 .cpuDump(20, 100, 95, Duration.ofMinutes(1))
-                .memDump(20, 100, 95, Duration.ofMinutes(1))
-                .reporter(reporter)
-                .probe(probe)
-                .nanoTime(ticker);
+                .memDump(20, 100, 95, Duration.ofMinutes(1));
     }
 
     private void tick(int cpu, int heap) {
         probe.set(cpu, heap, 30);
-        ticker.advance(Duration.ofSeconds(1));
-        holmes.tick(holmes.currentRun());
+        tick();
     }
 
     @Test
