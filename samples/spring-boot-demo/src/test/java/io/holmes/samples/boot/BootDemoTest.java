@@ -9,39 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The demo on a random port: a thread pile-up provoked over HTTP, found through the Actuator endpoint and on disk. */
-// Closed after the class, so Holmes stops writing before JUnit removes its dump directory.
-@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"holmes.collect-interval=100ms", "holmes.sampling-time=1s"})
-class BootDemoTest {
-
-    @TempDir
-    static Path dumps;
-
-    @DynamicPropertySource
-    static void dumpPath(DynamicPropertyRegistry registry) {
-        registry.add("holmes.dump-path", () -> dumps.toString());
-    }
-
-    @Autowired
-    TestRestTemplate http;
-
-    private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-    };
+class BootDemoTest extends DemoOverHttp {
 
     @Test
     @SuppressWarnings("unchecked")

@@ -10,47 +10,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The checkout-p99 meter trigger of application.yml over real HTTP: fast checkouts fill its window from the
  * http.server.requests timer, then slow checkouts double the p99 and Holmes captures CPU and threads, both events
  * named after the trigger.
  */
-// Closed after the class, so Holmes stops writing before JUnit removes its dump directory.
-@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"holmes.collect-interval=100ms", "holmes.sampling-time=1s",
                 // The slow checkouts burn CPU: left on, the cpu rule would take the CPU capture first, and Holmes
                 // takes at most one CPU capture per 10 s whatever fires. Only the trigger under test stays on.
                 "holmes.cpu.enabled=false", "holmes.mem.enabled=false", "holmes.thread.enabled=false",
                 "holmes.gc-heap.enabled=false", "holmes.gc-time.enabled=false", "holmes.rss.enabled=false"})
-class CheckoutTriggerTest {
-
-    @TempDir
-    static Path dumps;
-
-    @DynamicPropertySource
-    static void dumpPath(DynamicPropertyRegistry registry) {
-        registry.add("holmes.dump-path", () -> dumps.toString());
-    }
-
-    @Autowired
-    TestRestTemplate http;
-
-    private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-    };
+class CheckoutTriggerTest extends DemoOverHttp {
 
     @Test
     @SuppressWarnings("unchecked")
