@@ -27,25 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
-class HolmesAutoConfigurationTest {
-
-    private static final AutoConfigurations ALL = AutoConfigurations.of(HolmesMetricsAutoConfiguration.class,
-            HolmesAutoConfiguration.class, HolmesEndpointAutoConfiguration.class);
-
-    @TempDir
-    Path tmp;
-
-    private ApplicationContextRunner runner() {
-        return new ApplicationContextRunner().withConfiguration(ALL)
-                .withPropertyValues("holmes.dump-path=" + tmp.resolve("dumps"));
-    }
+class HolmesAutoConfigurationTest extends StarterContextTest {
 
     @Test
     void onByDefault_startedWithTheContext_closedWithIt() {
@@ -449,14 +435,6 @@ class HolmesAutoConfigurationTest {
                     }
                 }
             }
-        }
-        return all.toString();
-    }
-
-    private static String messages(Throwable failure) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            all.append(t.getMessage()).append('\n');
         }
         return all.toString();
     }

@@ -19,23 +19,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** holmes.gc-heap/gc-time/rss/rss-limit and holmes.triggers.* reach Holmes; a meter trigger fires from a real timer. */
-class TriggerPropertiesTest {
-
-    private static final AutoConfigurations ALL = AutoConfigurations.of(HolmesMetricsAutoConfiguration.class,
-            HolmesAutoConfiguration.class, HolmesEndpointAutoConfiguration.class);
-
-    @TempDir
-    Path tmp;
-
-    private ApplicationContextRunner runner() {
-        return new ApplicationContextRunner().withConfiguration(ALL)
-                .withPropertyValues("holmes.dump-path=" + tmp.resolve("dumps"));
-    }
+class TriggerPropertiesTest extends StarterContextTest {
 
     @Test
     void builtInTriggerProperties_bindWithDefaultsForUnsetThresholds() {
@@ -139,13 +125,5 @@ class TriggerPropertiesTest {
                         assertThat(Files.readString(json)).contains("\"trigger\":\"checkout-p99\"");
                     }
                 });
-    }
-
-    private static String messages(Throwable failure) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            all.append(t.getMessage()).append('\n');
-        }
-        return all.toString();
     }
 }
