@@ -561,7 +561,7 @@ public final class Holmes implements AutoCloseable {
         Set<String> enabled = new LinkedHashSet<>();
         for (int i = 0; i < built.triggers().size(); i++) {
             Trigger t = built.triggers().get(i);
-            triggers.add(Trigger.builtIn(t.name(), t.probe(), rules.rule(i), t.captures()));
+            triggers.add(Trigger.of(t.name(), t.probe(), rules.rule(i), t.captures()));
             if (rules.isEnabled(i)) {
                 enabled.add(t.name());
             }
@@ -1078,9 +1078,9 @@ public final class Holmes implements AutoCloseable {
             // their rule is on), then the configured built-ins, then the user's.
             List<Trigger> all = new ArrayList<>();
             Set<String> enabled = new LinkedHashSet<>();
-            all.add(Trigger.builtIn(Trigger.CPU, process::cpuPercent, rules.get(DumpType.CPU), EnumSet.of(DumpType.CPU)));
-            all.add(Trigger.builtIn(Trigger.MEM, process::heapPercent, rules.get(DumpType.MEM), EnumSet.of(DumpType.MEM)));
-            all.add(Trigger.builtIn(Trigger.THREAD, process::threadCount, rules.get(DumpType.THREAD),
+            all.add(Trigger.of(Trigger.CPU, process::cpuPercent, rules.get(DumpType.CPU), EnumSet.of(DumpType.CPU)));
+            all.add(Trigger.of(Trigger.MEM, process::heapPercent, rules.get(DumpType.MEM), EnumSet.of(DumpType.MEM)));
+            all.add(Trigger.of(Trigger.THREAD, process::threadCount, rules.get(DumpType.THREAD),
                     EnumSet.of(DumpType.THREAD)));
             for (DumpType type : configured) {
                 enabled.add(type.fileTag());
@@ -1089,7 +1089,7 @@ public final class Holmes implements AutoCloseable {
             for (Map.Entry<String, RuleDraft> draft : builtIns.entrySet()) {
                 BuiltInTriggers.Spec spec = BuiltInTriggers.spec(draft.getKey());
                 RuleDraft d = draft.getValue();
-                all.add(Trigger.builtIn(spec.name(), spec.probe().apply(context),
+                all.add(Trigger.of(spec.name(), spec.probe().apply(context),
                         Rule.of(d.min(), d.diff(), d.abs(), 0, d.cooldown()), spec.captures()));
                 enabled.add(spec.name());
             }

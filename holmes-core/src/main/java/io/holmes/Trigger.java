@@ -69,8 +69,8 @@ public final class Trigger {
         return new Builder(name, probe);
     }
 
-    /** A built-in trigger whose rule was checked by the Holmes builder under its own option name. */
-    static Trigger builtIn(String name, Probe probe, Rule rule, Set<DumpType> captures) {
+    /** A trigger Holmes makes itself: a built-in one, or a configured one with the rule in force; its rule is checked. */
+    static Trigger of(String name, Probe probe, Rule rule, Set<DumpType> captures) {
         return new Trigger(name, probe, rule, captures);
     }
 
