@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holmes.internal.Pipeline;
 import io.holmes.testing.EventFiles;
 import io.holmes.testing.FlameGraphHtml;
+import io.holmes.testing.LogCapture;
 import io.holmes.testing.Pprof;
 import io.holmes.testing.RecordingReporter;
 import java.lang.management.ManagementFactory;
@@ -257,6 +258,86 @@ class LookBackTest {
             assertThat(after.samples()).noneMatch(s -> s.contains("blockOnMonitorInLookBackTest")
                     || s.contains("parkInLookBackTest"));
         }
+    }
+
+    // ---- stopping while a window is written --------------------------------------------------------------------
+
+    /**
+     * Stopping Holmes while an event's window is being converted aborts the window quietly: the stop is deliberate,
+     * so no WARN, and no file of the aborted event is left in the dump directory or its scratch directory. Each round
+     * stops at an exact moment: when the converter's temporary file of the before-profile (even rounds) or of the
+     * flame graph (odd rounds) has appeared in the scratch directory.
+     */
+    @Test
+    void stoppingWhileAWindowIsConverted_leavesNoFile_andWarnsNothing() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            stopWhileConverting(Holmes.DEFAULT_CLOSE_TIMEOUT);
+            assertThat(log.warnings("Holmes")).isEmpty();
+        }
+    }
+
+    /**
+     * With a close timeout too short for the capture thread to notice the stop, {@code stop()} returns and removes
+     * the scratch directory while the window is still being converted: the late writer finds its event stopped,
+     * aborts it without a WARN of its own, and leaves nothing behind.
+     */
+    @Test
+    void stoppingFasterThanTheWindowWriterCanFollow_leavesNoFile_andWarnsNothingAboutTheWindow() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            stopWhileConverting(Duration.ofMillis(1));
+            // The capture thread and the reporters did not stop in time: that is said; the window's end is not.
+            assertThat(log.warnings("look-back")).isEmpty();
+            assertThat(log.warnings("Exception")).isEmpty();
+        }
+    }
+
+    private void stopWhileConverting(Duration closeTimeout) throws Exception {
+        int stoppedMidWindow = 0;
+        try (Holmes holmes = builder(new RecordingReporter()).samplingTime(Duration.ofSeconds(2))
+                .closeTimeout(closeTimeout).build()) {
+            for (int round = 0; round < 8; round++) {
+                holmes.start();
+                awaitRecording(holmes);
+                String converting = round % 2 == 0 ? ".before.pb.gz." : ".before.html.";
+                var event = holmes.dump(round % 3 == 0 ? DumpType.MEM : DumpType.CPU);
+                try {
+                    await().atMost(60, TimeUnit.SECONDS).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                            .until(() -> event.isDone() || scratchFiles().anyMatch(n -> n.contains(converting)));
+                } finally {
+                    holmes.stop();
+                }
+                if (!event.isDone() || event.isCompletedExceptionally()) {
+                    stoppedMidWindow++;
+                }
+                // Done once its capture thread has aborted it (at once unless that thread outlived stop()).
+                await().atMost(60, TimeUnit.SECONDS).until(event::isDone);
+                try (var left = Files.walk(tmp)) {
+                    List<String> names = left.filter(f -> !f.equals(tmp))
+                            .map(f -> tmp.relativize(f).toString()).toList();
+                    // What a finished event wrote stays; what the aborted one began is gone, and so is scratch.
+                    assertThat(names).noneMatch(n -> n.startsWith(".") || n.endsWith(".tmp"));
+                    for (String name : names) {
+                        String key = name.replaceFirst("^([a-z]+\\.\\d{8}-\\d{6}\\.\\d{3})\\..*$", "$1");
+                        assertThat(names).as("the event of %s is whole", name).contains(key + ".json");
+                    }
+                }
+            }
+        }
+        assertThat(stoppedMidWindow).as("rounds stopped while their window was written").isPositive();
+    }
+
+    private java.util.stream.Stream<String> scratchFiles() throws java.io.IOException {
+        List<String> names = new ArrayList<>();
+        try (var dirs = Files.list(tmp)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(".scratch.")).toList()) {
+                try (var files = Files.list(dir)) {
+                    files.forEach(f -> names.add(f.getFileName().toString()));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed between the two listings
+                }
+            }
+        }
+        return names.stream();
     }
 
     // ---- Flight Recorder shared and missing ---------------------------------------------------------------------

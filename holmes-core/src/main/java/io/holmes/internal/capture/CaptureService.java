@@ -216,6 +216,9 @@ public final class CaptureService {
             long mark = readings.mark();
             // The past first: the window ends at the trigger, and the forward capture takes samplingTime.
             lookBack.write(captures);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("Holmes stopped during the capture");
+            }
             Instant forward = clock.instant();
             captures.forEach(c -> c.event().start(forward));
             capturer.capture(captures);

@@ -1,6 +1,7 @@
 package io.holmes.internal.capture;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.zip.GZIPOutputStream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import one.convert.Arguments;
+import one.convert.Filter;
 import one.convert.JfrToFlame;
 import one.convert.JfrToPprof;
 import one.jfr.JfrReader;
@@ -53,7 +55,13 @@ final class JfrConversions {
     /** Writes the view {@code converterArgs} select (for example {@code --lock --total}) as gzipped pprof. */
     static void pprof(Path jfr, List<String> converterArgs, OutputStream out) throws IOException {
         try (JfrReader reader = new JfrReader(jfr.toString())) {
-            JfrToPprof converter = new JfrToPprof(reader, new Arguments(converterArgs.toArray(new String[0])));
+            JfrToPprof converter = new JfrToPprof(reader, new Arguments(converterArgs.toArray(new String[0]))) {
+                @Override
+                protected void collectEvents(Filter filter) throws IOException {
+                    checkInterrupted();
+                    super.collectEvents(filter);
+                }
+            };
             converter.convert();
             GZIPOutputStream gzip = new GZIPOutputStream(out, 8192);
             converter.dump(gzip);
@@ -67,9 +75,25 @@ final class JfrConversions {
         args.add("--title");
         args.add(title);
         try (JfrReader reader = new JfrReader(jfr.toString())) {
-            JfrToFlame converter = new JfrToFlame(reader, new Arguments(args.toArray(new String[0])));
+            JfrToFlame converter = new JfrToFlame(reader, new Arguments(args.toArray(new String[0]))) {
+                @Override
+                protected void collectEvents(Filter filter) throws IOException {
+                    checkInterrupted();
+                    super.collectEvents(filter);
+                }
+            };
             converter.convert();
             converter.dump(out);
+        }
+    }
+
+    /**
+     * Ends a conversion of the thread Holmes' stop interrupted, between two chunks: the converter reads a whole
+     * recording into memory at once, so the interrupt would otherwise wait for the end of the parse.
+     */
+    static void checkInterrupted() throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("Holmes is stopping");
         }
     }
 

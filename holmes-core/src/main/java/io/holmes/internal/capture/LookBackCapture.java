@@ -36,6 +36,9 @@ public final class LookBackCapture {
     static final List<String> COUNTED = List.of("jdk.ExecutionSample", "jdk.ObjectAllocationSample",
             "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.GarbageCollection", LiveObjectsProfile.OLD_OBJECT_SAMPLE);
 
+    /** The event detail of a window that Holmes' stop cut short. */
+    static final String STOPPED = "aborted: Holmes stopped";
+
     private final LookBackRecorder recorder;
     private final OnceLogger warnings = new OnceLogger(LOG);
 
@@ -83,6 +86,11 @@ public final class LookBackCapture {
         Path leadJfr = null;
         Instant since = null;
         for (Capture capture : captures) {
+            if (stopping(capture)) {
+                // The stop interrupts this thread and removes the scratch directory: what is left is aborted.
+                capture.event().detail("lookBack", STOPPED);
+                continue;
+            }
             List<Path> before = capture.files().files();
             try {
                 Path jfr;
@@ -97,9 +105,15 @@ public final class LookBackCapture {
                 writeViews(capture, jfr, since);
                 warnings.clear("failed");
             } catch (Exception | LinkageError e) {
-                warnings.warn("failed", "Holmes could not write the look-back window of a {} event: {}",
-                        capture.request().type(), e.toString());
-                capture.event().detail("lookBack", "failed: " + e);
+                boolean stopping = stopping(capture);
+                if (stopping) {
+                    LOG.debug("Holmes dropped the look-back window of a {} event because it is stopping: {}",
+                            capture.request().type(), e.toString());
+                } else {
+                    warnings.warn("failed", "Holmes could not write the look-back window of a {} event: {}",
+                            capture.request().type(), e.toString());
+                }
+                capture.event().detail("lookBack", stopping ? STOPPED : "failed: " + e);
                 // All of the window or none of it: the event goes on with its forward capture alone.
                 for (Path written : capture.files().files()) {
                     if (!before.contains(written)) {
@@ -112,6 +126,14 @@ public final class LookBackCapture {
                 }
             }
         }
+    }
+
+    /**
+     * Whether Holmes is stopping: it interrupts the capture thread, closes the recorder and removes the scratch
+     * directory, and any of the three can be what made a window fail. Such a failure is the stop's, not a fault.
+     */
+    private boolean stopping(Capture capture) {
+        return Thread.currentThread().isInterrupted() || capture.files().stopped() || recorder.isClosed();
     }
 
     private void writeViews(Capture capture, Path jfr, Instant since) throws IOException {
@@ -135,6 +157,7 @@ public final class LookBackCapture {
         List<RecordedEvent> live = new ArrayList<>();
         try (RecordingFile file = new RecordingFile(jfr)) {
             while (file.hasMoreEvents()) {
+                JfrConversions.checkInterrupted();
                 RecordedEvent event = file.readEvent();
                 String name = event.getEventType().getName();
                 if (!samples.containsKey(name)) {

@@ -111,6 +111,13 @@ public final class LookBackRecorder implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close(Duration)} was called: a window that fails from now on fails because Holmes stops. */
+    public boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
     /** Why there is no recording ({@code "starting"}, {@code "Flight Recorder is not available"}, ...), or "recording". */
     public String status() {
         return status;

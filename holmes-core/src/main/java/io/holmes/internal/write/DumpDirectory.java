@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -96,6 +97,8 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
     /** Claims of the events this instance is writing; the scratch directory lives while there is one. */
     private final Set<Path> heldClaims = new HashSet<>();
     private long lastStampMillis = Long.MIN_VALUE;
+    /** How often the scratch directory was removed; an event begun before the latest removal may write no more. */
+    private long closings;
     private volatile long bytesOnDisk;
     private volatile int eventsOnDisk;
 
@@ -145,15 +148,26 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
     }
 
     /**
-     * Removes this instance's scratch directory (an event still being written then fails); the next capture makes a
-     * new one. Never throws.
+     * Removes this instance's scratch directory; the next capture makes a new one. An event begun before is stopped:
+     * it may write no more files ({@link PendingEvent#stopped()}), and its writer, which may still be finishing after
+     * Holmes stopped waiting for it, aborts it. Never throws.
      */
     @Override
     public synchronized void close() {
+        closings++;
         if (scratch != null) {
             scratch.close();
             scratch = null;
         }
+    }
+
+    /** Whether the scratch directory was removed since {@code generation} ({@link #generation()}) was read. */
+    synchronized boolean closedSince(long generation) {
+        return closings != generation;
+    }
+
+    synchronized long generation() {
+        return closings;
     }
 
     /**
@@ -179,7 +193,7 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
             }
             lastStampMillis = millis;
             heldClaims.add(claim);
-            return new PendingEvent(this, dir, type, stamp, Instant.ofEpochMilli(millis), claim);
+            return new PendingEvent(this, dir, type, stamp, Instant.ofEpochMilli(millis), claim, closings);
         }
         throw new IOException("Holmes found no free stamp for a " + type + " event in " + dir);
     }
@@ -295,6 +309,17 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
     }
 
     /**
+     * As {@link #scratchPath(String, String)}, for an event begun at {@code generation}: refused once the scratch
+     * directory was removed since, so that a writer Holmes stopped waiting for never makes it again.
+     */
+    synchronized Path scratchPath(String prefix, String suffix, long generation) throws IOException {
+        if (closedSince(generation)) {
+            throw new CancellationException("Holmes stopped while " + prefix + " was being written");
+        }
+        return scratchPath(prefix, suffix);
+    }
+
+    /**
      * Renames a finished scratch file onto {@code target} with owner-only permissions, atomically. Permissions are
      * set on the file itself, never through a link.
      */
@@ -318,7 +343,12 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
     }
 
     void writeAtomically(Path target, ContentWriter content) throws IOException {
-        Path temp = scratchPath(target.getFileName().toString(), "tmp");
+        writeAtomically(target, content, generation());
+    }
+
+    /** Writes {@code target} whole for an event begun at {@code generation} (see {@link #scratchPath(String, String, long)}). */
+    void writeAtomically(Path target, ContentWriter content, long generation) throws IOException {
+        Path temp = scratchPath(target.getFileName().toString(), "tmp", generation);
         try {
             try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), Scratch.fileAttributes(posix))) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 
 /**
  * An event whose files are being written, under a stamp claimed for it alone. Each file appears whole under its
@@ -22,16 +23,28 @@ public final class PendingEvent {
     private final String stamp;
     private final Instant time;
     private final Path claim;
+    /** The directory's {@link DumpDirectory#generation()} when this event began. */
+    private final long generation;
     private final List<Path> files = new ArrayList<>();
     private final List<Path> scratch = new ArrayList<>();
 
-    PendingEvent(DumpDirectory directory, Path dir, DumpType type, String stamp, Instant time, Path claim) {
+    PendingEvent(DumpDirectory directory, Path dir, DumpType type, String stamp, Instant time, Path claim,
+                 long generation) {
         this.directory = directory;
         this.dir = dir;
         this.type = type;
         this.stamp = stamp;
         this.time = time;
         this.claim = claim;
+        this.generation = generation;
+    }
+
+    /**
+     * Whether Holmes stopped while this event was written (its scratch directory is gone): it can write no more
+     * files and is to be aborted. A failure of a stopped event is the stop's doing, not the disk's.
+     */
+    public boolean stopped() {
+        return directory.closedSince(generation);
     }
 
     public DumpType type() {
@@ -56,7 +69,7 @@ public final class PendingEvent {
     /** Writes {@code <type>.<stamp>.<extension>} whole, with owner-only permissions, and remembers it. */
     public Path write(String extension, ContentWriter content) throws IOException {
         Path target = path(extension);
-        directory.writeAtomically(target, content);
+        directory.writeAtomically(target, content, generation);
         files.add(target);
         return target;
     }
@@ -69,7 +82,7 @@ public final class PendingEvent {
      */
     public Path scratch(String extension) throws IOException {
         String suffix = extension.substring(extension.lastIndexOf('.') + 1);
-        Path path = directory.scratchPath(type.fileTag() + "." + stamp, suffix);
+        Path path = directory.scratchPath(type.fileTag() + "." + stamp, suffix, generation);
         scratch.add(path);
         return path;
     }
@@ -79,6 +92,9 @@ public final class PendingEvent {
      * permissions, atomically, and remembers it.
      */
     public Path adopt(Path scratchFile, String extension) throws IOException {
+        if (stopped()) {
+            throw new CancellationException("Holmes stopped while " + scratchFile.getFileName() + " was being written");
+        }
         Path target = path(extension);
         directory.moveIntoPlace(scratchFile, target);
         scratch.remove(scratchFile);
