@@ -4,6 +4,9 @@ import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.internal.OnceLogger;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,9 @@ public final class LookBackCapture {
 
     /** The event detail of a window that Holmes' stop cut short. */
     static final String STOPPED = "aborted: Holmes stopped";
+
+    /** The capture thread's CPU time, for the DEBUG line that tells where a window's time went. */
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final LookBackRecorder recorder;
     private final OnceLogger warnings = new OnceLogger(LOG);
@@ -85,6 +91,11 @@ public final class LookBackCapture {
         }
         Path leadJfr = null;
         Instant since = null;
+        Instant earliest = null; // one dump serves the group: it reaches back to the earliest window's start
+        for (Capture capture : captures) {
+            Instant from = capture.request().triggered().minus(recorder.lookBack());
+            earliest = earliest == null || from.isBefore(earliest) ? from : earliest;
+        }
         for (Capture capture : captures) {
             if (stopping(capture)) {
                 // The stop interrupts this thread and removes the scratch directory: what is left is aborted.
@@ -94,15 +105,18 @@ public final class LookBackCapture {
             List<Path> before = capture.files().files();
             try {
                 Path jfr;
+                long began = System.nanoTime();
+                long cpuBegan = CPU.getCurrentThreadCpuTime();
                 if (leadJfr == null) {
                     Path scratch = capture.files().scratch("before.jfr");
-                    since = recorder.dump(scratch);
+                    since = recorder.dump(scratch, earliest);
                     jfr = capture.files().adopt(scratch, "before.jfr");
                     leadJfr = jfr;
                 } else {
                     jfr = capture.files().copy(leadJfr, "before.jfr");
                 }
-                writeViews(capture, jfr, since);
+                long dumped = System.nanoTime();
+                writeViews(capture, jfr, since, began, cpuBegan, dumped);
                 warnings.clear("failed");
             } catch (Exception | LinkageError e) {
                 boolean stopping = stopping(capture);
@@ -136,7 +150,8 @@ public final class LookBackCapture {
         return Thread.currentThread().isInterrupted() || capture.files().stopped() || recorder.isClosed();
     }
 
-    private void writeViews(Capture capture, Path jfr, Instant since) throws IOException {
+    private void writeViews(Capture capture, Path jfr, Instant since, long began, long cpuBegan, long dumped)
+            throws IOException {
         DumpType type = capture.request().type();
         Instant to = capture.request().triggered();
         Instant from = to.minus(recorder.lookBack());
@@ -150,11 +165,36 @@ public final class LookBackCapture {
         String title = "Holmes " + view(type) + ", " + seconds + " s BEFORE the trigger " + capture.files().stamp()
                 + " (" + capture.request().reason() + ")";
         files.add(capture.files().write("before.pb.gz", out -> JfrConversions.pprof(jfr, args, out)));
+        long profiled = System.nanoTime();
         files.add(capture.files().write("before.html", out -> JfrConversions.flameGraph(jfr, args, title, out)));
+        long drawn = System.nanoTime();
 
         Map<String, Long> samples = new LinkedHashMap<>();
-        COUNTED.forEach(name -> samples.put(name, 0L));
         List<RecordedEvent> live = new ArrayList<>();
+        count(jfr, from, to, samples, live);
+        if (type == DumpType.MEM) {
+            byte[] profile = LiveObjectsProfile.encode(live, to);
+            files.add(capture.files().write("before.live.pb.gz", out -> ThreadDumpCapturer.gzip(profile, out)));
+        }
+        long end = System.nanoTime();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Holmes wrote the look-back window of a {} event in {} ms ({} ms of CPU): dump {} ms, profile {}"
+                    + " ms, flame graph {} ms, counts {} ms", type, (end - began) / 1_000_000,
+                    (CPU.getCurrentThreadCpuTime() - cpuBegan) / 1_000_000, (dumped - began) / 1_000_000,
+                    (profiled - dumped) / 1_000_000, (drawn - profiled) / 1_000_000, (end - drawn) / 1_000_000);
+        }
+        capture.event().lookBack(new DumpEvent.LookBack(from, to, view(type), samples, files))
+                // CPU samples per second and thread in the window, as Pyroscope's ingest API expects it.
+                .detail("lookBackSampleRate", Long.toString(1000 / LookBackRecorder.EXECUTION_PERIOD_MILLIS));
+    }
+
+    /**
+     * Counts the {@link #COUNTED} events of {@code jfr} in {@code [from, to]} into {@code samples}, and collects the
+     * sampled objects alive at {@code to} into {@code live}.
+     */
+    private static void count(Path jfr, Instant from, Instant to, Map<String, Long> samples, List<RecordedEvent> live)
+            throws IOException {
+        COUNTED.forEach(name -> samples.put(name, 0L));
         try (RecordingFile file = new RecordingFile(jfr)) {
             while (file.hasMoreEvents()) {
                 JfrConversions.checkInterrupted();
@@ -175,12 +215,21 @@ public final class LookBackCapture {
                 }
             }
         }
-        if (type == DumpType.MEM) {
-            byte[] profile = LiveObjectsProfile.encode(live, to);
-            files.add(capture.files().write("before.live.pb.gz", out -> ThreadDumpCapturer.gzip(profile, out)));
+    }
+
+    /**
+     * Makes every view of every type once from {@code jfr} (a window from {@code from} to {@code to}) into nothing:
+     * the converter's and Flight Recorder's parsers then have their classes loaded and their first, interpreted runs
+     * behind them before the first event needs them. Writes no file.
+     */
+    static void warmUp(Path jfr, Instant from, Instant to) throws IOException {
+        for (DumpType type : DumpType.values()) {
+            List<String> args = converterArgs(type, from, to);
+            JfrConversions.pprof(jfr, args, OutputStream.nullOutputStream());
+            JfrConversions.flameGraph(jfr, args, "Holmes " + view(type), OutputStream.nullOutputStream());
         }
-        capture.event().lookBack(new DumpEvent.LookBack(from, to, view(type), samples, files))
-                // CPU samples per second and thread in the window, as Pyroscope's ingest API expects it.
-                .detail("lookBackSampleRate", Long.toString(1000 / LookBackRecorder.EXECUTION_PERIOD_MILLIS));
+        List<RecordedEvent> live = new ArrayList<>();
+        count(jfr, from, to, new LinkedHashMap<>(), live);
+        ThreadDumpCapturer.gzip(LiveObjectsProfile.encode(live, to), OutputStream.nullOutputStream());
     }
 }

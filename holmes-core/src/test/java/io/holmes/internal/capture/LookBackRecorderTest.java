@@ -1,0 +1,110 @@
+package io.holmes.internal.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.holmes.internal.OnceLogger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The recorder's dump is cut to the window, and its warm-up leaves nothing behind. */
+class LookBackRecorderTest {
+
+    private static volatile long sink;
+
+    @TempDir
+    Path tmp;
+
+    /** Keeps one thread on the CPU, so that every chunk holds execution samples. */
+    private static Thread burner(AtomicBoolean stop) {
+        Thread t = new Thread(() -> {
+            long x = 0;
+            while (!stop.get()) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+            }
+            sink = x;
+        }, "look-back-burner");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static LookBackRecorder recording(Duration lookBack) {
+        LookBackRecorder recorder = LookBackRecorder.start(lookBack, () -> true,
+                new OnceLogger(LoggerFactory.getLogger(LookBackRecorderTest.class)));
+        await().atMost(60, TimeUnit.SECONDS).until(recorder::isRecording);
+        return recorder;
+    }
+
+    private static List<Instant> sampleTimes(Path jfr) throws IOException {
+        try (Stream<RecordedEvent> events = RecordingFile.readAllEvents(jfr).stream()) {
+            return events.filter(e -> e.getEventType().getName().equals("jdk.ExecutionSample"))
+                    .map(RecordedEvent::getStartTime).sorted().toList();
+        }
+    }
+
+    @Test
+    void aDumpFromAMoment_holdsTheChunksThatReachIntoIt_notTheOlderOnes() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread burner = burner(stop);
+        // Look-back 3 s: the recorder begins a new chunk every second and keeps 13 s.
+        try (LookBackRecorder recorder = recording(Duration.ofSeconds(3))) {
+            Path whole = tmp.resolve("whole.jfr");
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).until(() -> {
+                Files.deleteIfExists(whole);
+                recorder.dump(whole, Instant.EPOCH);
+                List<Instant> samples = sampleTimes(whole);
+                return !samples.isEmpty() && samples.get(0).isBefore(Instant.now().minusSeconds(9));
+            });
+            Instant from = Instant.now().minusSeconds(3);
+            Path window = tmp.resolve("window.jfr");
+            recorder.dump(window, from);
+
+            List<Instant> all = sampleTimes(whole);
+            List<Instant> cut = sampleTimes(window);
+            assertThat(all.get(0)).isBefore(from.minusSeconds(5));
+            assertThat(cut).isNotEmpty();
+            // One chunk of about a rotation period (1 s) begins before the window; a busy machine may delay a
+            // rotation, hence the slack.
+            assertThat(cut.get(0)).isAfter(from.minusSeconds(3));
+            assertThat(cut.get(cut.size() - 1)).isAfterOrEqualTo(from);
+            assertThat(Files.size(window)).isLessThan(Files.size(whole));
+        } finally {
+            stop.set(true);
+            burner.join();
+        }
+    }
+
+    @Test
+    void theWarmUpMakesEveryView_andLeavesNoFile() throws Exception {
+        Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread burner = burner(stop);
+        try (LookBackRecorder recorder = recording(Duration.ofSeconds(30))) {
+            List<Path> before = warmUpDirectories(tmpdir);
+            assertThat(recorder.warmUp()).isTrue();
+            assertThat(warmUpDirectories(tmpdir)).isEqualTo(before);
+        } finally {
+            stop.set(true);
+            burner.join();
+        }
+    }
+
+    private static List<Path> warmUpDirectories(Path tmpdir) throws IOException {
+        try (Stream<Path> entries = Files.list(tmpdir)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("holmes-warm-up-")).sorted().toList();
+        }
+    }
+}
