@@ -26,12 +26,17 @@ import java.util.stream.Stream;
  * and threads after (the forward capture is a thread dump).
  *
  * <p>{@code cost [seconds]}: the reference workload on every core with only the look-back recording running (Holmes
- * never ticks); after {@code seconds} (default 40) of steady state it prints the CPU time of Flight Recorder's
- * threads and the look-back worker, the peak size of the repository, and then, for three events of each type, the
- * time from the trigger to the window's files being written and converted, and their size.
+ * never ticks); once the recording and the one-time warm-up of its views are done, after {@code seconds} (default 40)
+ * of steady state it prints the CPU time of Flight Recorder's threads and the look-back worker, the peak size of the
+ * repository, and then, for three events of each type, the time from the trigger to the window's files being written
+ * and converted, and their size.
+ *
+ * <p>{@code latency [cpu|mem|thread]}: the same workload and recording; once the window is full (35 s), the time
+ * from the trigger to the window's files being written and converted for the first event of the JVM (of the type
+ * given, CPU by default), the first of each other type, and two more of each, with the load average at each.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.holmes.benchmarks.LookBackHarness table [cpu|mem|thread]}
- * or {@code ... LookBackHarness cost [seconds]}.
+ * or {@code ... LookBackHarness cost [seconds]} or {@code ... LookBackHarness latency [cpu|mem|thread]}.
  */
 public final class LookBackHarness {
 
@@ -52,6 +57,8 @@ public final class LookBackHarness {
         LookBackHarness harness = new LookBackHarness();
         if (mode.equals("cost")) {
             harness.cost(n);
+        } else if (mode.equals("latency")) {
+            harness.latency(args.length > 1 ? DumpType.valueOf(args[1].toUpperCase()) : DumpType.CPU);
         } else {
             harness.table(args.length > 1 ? args[1] : "all");
         }
@@ -222,9 +229,52 @@ public final class LookBackHarness {
         }
     }
 
+    private static String loadAverage() throws IOException {
+        String[] load = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return load[0] + " " + load[1] + " " + load[2];
+    }
+
+    // ---- the latency on a trigger -----------------------------------------------------------------------------
+
+    private void latency(DumpType first) throws Exception {
+        int cores = startWorkload();
+        try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofHours(1)).lookBack(Duration.ofSeconds(30))
+                .samplingTime(Duration.ofSeconds(1))
+                .dumpPath(Files.createTempDirectory("holmes-look-back-latency")).reporter(events::add).build().start()) {
+            long started = System.nanoTime();
+            while (!holmes.isLookBackRecording()) {
+                Thread.sleep(10);
+            }
+            System.out.printf("recording after %d ms; the workload on %d cores; filling the window for 35 s%n",
+                    (System.nanoTime() - started) / 1_000_000, cores);
+            Thread.sleep(35_000);
+            List<DumpType> order = new ArrayList<>(List.of(first));
+            for (DumpType type : DumpType.values()) {
+                if (type != first) {
+                    order.add(type);
+                }
+            }
+            System.out.println("| # | event | trigger → window written and converted (ms) | .before.jfr | window | load average |");
+            System.out.println("|---|---|---|---|---|---|");
+            int n = 0;
+            for (int round = 0; round < 3; round++) {
+                for (DumpType type : order) {
+                    String load = loadAverage();
+                    DumpEvent event = holmes.dump(type).get(2, TimeUnit.MINUTES);
+                    DumpEvent.LookBack lookBack = event.lookBack().orElseThrow();
+                    System.out.printf("| %d | %s%s | %d | %.0f KiB | %.1f s | %s |%n", ++n, type,
+                            round == 0 ? (n == 1 ? " (first of the JVM)" : " (first of its type)") : "",
+                            Duration.between(lookBack.to(), event.start()).toMillis(),
+                            Files.size(lookBack.files().get(0)) / 1024.0, lookBack.duration().toMillis() / 1000.0, load);
+                    Thread.sleep(3_000);
+                }
+            }
+        }
+    }
+
     // ---- the cost ---------------------------------------------------------------------------------------------
 
-    private void cost(int seconds) throws Exception {
+    private int startWorkload() throws InterruptedException {
         int cores = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < cores; i++) {
             Thread worker = new Thread(() -> {
@@ -236,12 +286,17 @@ public final class LookBackHarness {
             worker.start();
         }
         Thread.sleep(10_000); // JIT warm-up of the workload
+        return cores;
+    }
+
+    private void cost(int seconds) throws Exception {
+        int cores = startWorkload();
         try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofHours(1)).lookBack(Duration.ofSeconds(30))
                 .dumpPath(Files.createTempDirectory("holmes-look-back-cost")).reporter(events::add).build().start()) {
-            while (!holmes.isLookBackRecording()) {
+            while (!holmes.isLookBackRecording() || !io.holmes.internal.capture.LookBackRecorder.isWarm()) {
                 Thread.sleep(10);
             }
-            Thread.sleep(2_000); // past the recording's start-up
+            Thread.sleep(2_000); // past the recording's start-up and the one-time warm-up of its views
             long cpuBefore = ProcThreads.cpuNanos(ProcThreads::lookBackThread);
             long started = System.nanoTime();
             long peak = 0;

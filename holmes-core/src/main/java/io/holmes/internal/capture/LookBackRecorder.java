@@ -77,8 +77,10 @@ public final class LookBackRecorder implements AutoCloseable {
     static final long WARM_UP_DELAY_MILLIS = 10_000;
     /** Runs of every view in the warm-up: the second finds the first one's code compiled and compiles the rest. */
     static final int WARM_UP_PASSES = 2;
-    /** Whether this JVM's converters were warmed up; loaded classes and compiled code outlive a recorder. */
+    /** Whether a recorder of this JVM took the warm-up on; loaded classes and compiled code outlive a recorder. */
     private static final AtomicBoolean WARMED = new AtomicBoolean();
+    /** Whether the warm-up is over. */
+    private static volatile boolean warm;
 
     private final Duration lookBack;
     private final OnceLogger warnings;
@@ -248,9 +250,18 @@ public final class LookBackRecorder implements AutoCloseable {
      * Holmes stops.
      */
     private void warmUpOnce() {
-        if (WARMED.compareAndSet(false, true) && !warmUp()) {
-            WARMED.set(false); // the next recorder tries again
+        if (WARMED.compareAndSet(false, true)) {
+            if (warmUp()) {
+                warm = true;
+            } else {
+                WARMED.set(false); // the next recorder tries again
+            }
         }
+    }
+
+    /** Whether this JVM's look-back views were warmed up; benchmarks wait for it to measure the steady state. */
+    public static boolean isWarm() {
+        return warm;
     }
 
     /** The warm-up itself; true when every view was made. Package-private for tests. */
