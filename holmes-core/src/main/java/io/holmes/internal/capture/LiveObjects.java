@@ -64,39 +64,68 @@ final class LiveObjects {
      * @param intervalBytes the allocation sampling interval of the session, to scale sized samples
      */
     static LiveObjects read(Path jfr, long intervalBytes) throws IOException {
-        Map<List<String>, double[]> grouped = new LinkedHashMap<>();
-        boolean sized = false;
+        Sites sites = new Sites(intervalBytes);
         try (RecordingFile file = new RecordingFile(jfr)) {
             while (file.hasMoreEvents()) {
-                RecordedEvent event = file.readEvent();
-                String name = event.getEventType().getName();
-                long bytes;
-                RecordedClass type;
-                if (name.equals(ASYNC_EVENT)) {
-                    type = event.getClass("objectClass");
-                    bytes = event.getLong("allocationSize");
-                    sized = true;
-                } else if (name.equals(JFR_EVENT)) {
-                    RecordedObject object = event.getValue("object");
-                    type = object == null ? null : object.getValue("type");
-                    bytes = 0;
-                } else {
-                    continue;
-                }
-                List<String> key = new ArrayList<>();
-                key.add(type == null ? "[unknown class]" : type.getName());
-                key.addAll(frames(event.getStackTrace()));
-                double[] totals = grouped.computeIfAbsent(key, k -> new double[3]);
-                double weight = bytes > 0 && intervalBytes > 0 ? 1 / -Math.expm1(-(double) bytes / intervalBytes) : 1;
-                totals[0]++;
-                totals[1] += weight;
-                totals[2] += weight * bytes;
+                sites.addIfLive(file.readEvent());
             }
         }
-        List<Site> sites = new ArrayList<>(grouped.size());
-        grouped.forEach((key, totals) -> sites.add(new Site(List.copyOf(key.subList(1, key.size())), key.get(0),
-                (long) totals[0], Math.round(totals[1]), Math.round(totals[2]))));
-        return new LiveObjects(sites, sized);
+        return sites.build();
+    }
+
+    /** Live-object samples grouped by class and stack as they are read, one event at a time. */
+    static final class Sites {
+        private final long intervalBytes;
+        private final Map<List<String>, double[]> grouped = new LinkedHashMap<>();
+        private boolean sized;
+
+        Sites(long intervalBytes) {
+            this.intervalBytes = intervalBytes;
+        }
+
+        /** Adds {@code event} when it is a live-object event of either engine; returns whether it was one. */
+        boolean addIfLive(RecordedEvent event) {
+            String name = event.getEventType().getName();
+            if (name.equals(ASYNC_EVENT)) {
+                RecordedClass type = event.getClass("objectClass");
+                add(type == null ? null : type.getName(), frames(event.getStackTrace()), event.getLong("allocationSize"),
+                        true);
+            } else if (name.equals(JFR_EVENT)) {
+                RecordedObject object = event.getValue("object");
+                RecordedClass type = object == null ? null : object.getValue("type");
+                add(type == null ? null : type.getName(), frames(event.getStackTrace()), 0, false);
+            } else {
+                return false;
+            }
+            return true;
+        }
+
+        /**
+         * Adds one sampled object.
+         *
+         * @param type   its class, {@code null} when unknown
+         * @param frames the allocating stack, leaf first, each {@code Class.method}
+         * @param bytes  its size, 0 when the engine does not report sizes
+         * @param sized  whether the engine reports sizes
+         */
+        void add(String type, List<String> frames, long bytes, boolean sized) {
+            this.sized |= sized;
+            List<String> key = new ArrayList<>(frames.size() + 1);
+            key.add(type == null ? "[unknown class]" : type);
+            key.addAll(frames);
+            double[] totals = grouped.computeIfAbsent(key, k -> new double[3]);
+            double weight = bytes > 0 && intervalBytes > 0 ? 1 / -Math.expm1(-(double) bytes / intervalBytes) : 1;
+            totals[0]++;
+            totals[1] += weight;
+            totals[2] += weight * bytes;
+        }
+
+        LiveObjects build() {
+            List<Site> sites = new ArrayList<>(grouped.size());
+            grouped.forEach((key, totals) -> sites.add(new Site(List.copyOf(key.subList(1, key.size())), key.get(0),
+                    (long) totals[0], Math.round(totals[1]), Math.round(totals[2]))));
+            return new LiveObjects(sites, sized);
+        }
     }
 
     private static List<String> frames(RecordedStackTrace trace) {

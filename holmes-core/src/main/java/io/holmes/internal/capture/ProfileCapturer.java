@@ -145,6 +145,8 @@ public final class ProfileCapturer implements Capturer {
         }
         String triggers = String.join("+", fired.keySet());
         String reasons = String.join("+", fired.values());
+        // One pass over the recording for the details and live objects of every event it serves.
+        RecordingSummary summary = recorder.summarize(raw, allocBytes);
         Path leadJfr = null;
         for (Capture capture : captures) {
             boolean allocation = capture.request().type() == DumpType.MEM;
@@ -153,8 +155,7 @@ public final class ProfileCapturer implements Capturer {
                 leadJfr = jfr;
             }
             String engine = recorder.engine(allocation);
-            long samples = JfrConversions.count(jfr,
-                    allocation ? JfrConversions.ALLOCATION_EVENTS : JfrConversions.CPU_EVENTS);
+            long samples = allocation ? summary.allocationSamples() : summary.cpuSamples();
             String title = FlameGraphPage.title(
                     (allocation ? "allocation profile" : "CPU profile") + " AFTER the trigger", capture.request(),
                     recordingStart, coveredMillis, engine);
@@ -195,8 +196,8 @@ public final class ProfileCapturer implements Capturer {
                 } else {
                     capture.event().detail("samplingIntervalChoice", "allocSamplingInterval");
                 }
-                writeLiveObjects(capture, jfr, title.replace("allocation profile", "live objects"), recorder,
-                        allocBytes);
+                writeLiveObjects(capture, summary.live(), title.replace("allocation profile", "live objects"),
+                        recorder, allocBytes);
                 writeHeapEvidence(capture, histogramBefore, histogramBeforeNanos);
             }
         }
@@ -206,9 +207,8 @@ public final class ProfileCapturer implements Capturer {
         return captures.stream().map(part).collect(Collectors.joining("+"));
     }
 
-    private static void writeLiveObjects(Capture capture, Path jfr, String title, Recorder recorder, long interval)
-            throws IOException {
-        LiveObjects live = LiveObjects.read(jfr, interval);
+    private static void writeLiveObjects(Capture capture, LiveObjects live, String title, Recorder recorder,
+            long interval) throws IOException {
         String source = recorder.liveSource();
         String estimate = live.sized() ? "; values estimated from samples taken every " + interval + " bytes" : "";
         capture.files().write("live.pb.gz", out -> live.writePprof("Holmes live objects: objects still reachable at "
@@ -303,6 +303,9 @@ public final class ProfileCapturer implements Capturer {
 
         /** Stops recording and leaves the JFR file in place. */
         void stop() throws IOException;
+
+        /** Reads the stopped recording once for what every event of the session needs. */
+        RecordingSummary summarize(Path jfr, long allocBytes) throws IOException;
     }
 
     private final class AsyncRecorder implements Recorder {
@@ -340,6 +343,11 @@ public final class ProfileCapturer implements Capturer {
         @Override
         public void stop() {
             session.close();
+        }
+
+        @Override
+        public RecordingSummary summarize(Path jfr, long allocBytes) throws IOException {
+            return RecordingSummary.ofAsyncProfiler(jfr, allocBytes);
         }
     }
 
@@ -386,6 +394,11 @@ public final class ProfileCapturer implements Capturer {
             } finally {
                 session.close();
             }
+        }
+
+        @Override
+        public RecordingSummary summarize(Path jfr, long allocBytes) throws IOException {
+            return RecordingSummary.ofFlightRecorder(jfr);
         }
     }
 }
