@@ -2,16 +2,25 @@ package io.holmes.internal.capture;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
 
 /**
  * Garbage collections as the JVM counts them, to time a class histogram right after one: a histogram of all
  * objects walks the whole used heap at a safepoint, and right after a young collection the young generation is
  * empty, so the walk is shorter and counts far fewer dead objects. Holmes waits for a collection, never causes one.
+ * It waits for the collectors' notifications rather than polling their counts: a poll every few milliseconds for
+ * seconds was work of its own, and code the JIT compiled at every capture.
  */
 final class GcCounter {
 
-    private static final long POLL_MILLIS = 5;
+    /** Upper bound of one sleep between two looks at the count, should a notification never come. */
+    private static final long POLL_MILLIS = 250;
 
     private GcCounter() {
     }
@@ -37,12 +46,33 @@ final class GcCounter {
             TimeUnit.MILLISECONDS.sleep(minMillis);
         }
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(maxMillis);
-        while (count() == since) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
+        CountDownLatch collected = new CountDownLatch(1);
+        NotificationListener listener = (notification, handback) -> collected.countDown();
+        List<NotificationEmitter> emitters = new ArrayList<>();
+        try {
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    emitter.addNotificationListener(listener, null, null);
+                    emitters.add(emitter);
+                }
             }
-            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            // Listening now: a collection from here on counts the latch down, one before it shows in the count.
+            while (count() == since) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                collected.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)), TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            for (NotificationEmitter emitter : emitters) {
+                try {
+                    emitter.removeNotificationListener(listener);
+                } catch (ListenerNotFoundException gone) {
+                    // nothing to remove
+                }
+            }
         }
-        return true;
     }
 }

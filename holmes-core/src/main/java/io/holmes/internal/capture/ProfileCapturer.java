@@ -67,10 +67,10 @@ public final class ProfileCapturer implements Capturer {
     static final long HISTOGRAM_BEFORE_WAIT_MILLIS = 500;
 
     /**
-     * How long it waits, at most, from the end of the session to the second histogram; the files are converted
-     * meanwhile. A heap walk right after a young collection skips the young generation's dead objects: on a workload
-     * allocating 100 MB/s (a young collection every 2–3 s) a walk without one took 40–50 ms, with one under 10 ms
-     * (benchmarks/README.md, "Capture cost").
+     * How long it waits, at most, before the second histogram, once the files are converted. A heap walk right
+     * after a young collection skips the young generation's dead objects: on a workload allocating 100 MB/s (a young
+     * collection every 2–3 s) a walk without one took 40–50 ms, with one under 10 ms (benchmarks/README.md,
+     * "Capture cost").
      */
     static final long HISTOGRAM_AFTER_WAIT_MILLIS = 2000;
 
@@ -134,8 +134,6 @@ public final class ProfileCapturer implements Capturer {
         } finally {
             recorder.stop();
         }
-        long stoppedAt = System.nanoTime();
-        long collectionsAtStop = GcCounter.count();
         long coveredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
         if (!Files.isRegularFile(raw) || Files.size(raw) == 0) {
             throw new IOException(recorder.engine(false) + " wrote no recording");
@@ -202,7 +200,7 @@ public final class ProfileCapturer implements Capturer {
                 }
                 writeLiveObjects(capture, summary.live(), title.replace("allocation profile", "live objects"),
                         recorder, allocBytes);
-                writeHeapEvidence(capture, histogramBefore, histogramBeforeNanos, collectionsAtStop, stoppedAt);
+                writeHeapEvidence(capture, histogramBefore, histogramBeforeNanos);
             }
         }
     }
@@ -243,10 +241,9 @@ public final class ProfileCapturer implements Capturer {
         }
     }
 
-    private void writeHeapEvidence(Capture capture, String histogramBefore, long beforeNanos, long collectionsAtStop,
-            long stoppedAt) throws Exception {
-        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
-        GcCounter.awaitNext(collectionsAtStop, 0, Math.max(0, HISTOGRAM_AFTER_WAIT_MILLIS - waited));
+    private void writeHeapEvidence(Capture capture, String histogramBefore, long beforeNanos) throws Exception {
+        // A collection during the conversions would not do: the young generation fills again meanwhile.
+        GcCounter.awaitNext(GcCounter.count(), 0, HISTOGRAM_AFTER_WAIT_MILLIS);
         String after = ClassHistogram.takeAll();
         long between = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beforeNanos);
         String histogram = ClassHistogram.top(after, HISTOGRAM_ROWS);
