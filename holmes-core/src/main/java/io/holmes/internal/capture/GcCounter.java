@@ -2,6 +2,10 @@ package io.holmes.internal.capture;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +36,43 @@ final class GcCounter {
             total += Math.max(0, gc.getCollectionCount());
         }
         return total;
+    }
+
+    /**
+     * How long, at {@code bytesPerSecond}, until the young generation's eden is full and a young collection comes:
+     * its capacity (the collector's current target; G1 adapts it at each collection) less what it holds.
+     *
+     * @return milliseconds, or -1 when the collector has no eden (ZGC, Shenandoah) or the rate is unknown
+     */
+    static long millisToNextCollection(long bytesPerSecond) {
+        if (bytesPerSecond <= 0) {
+            return -1;
+        }
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getName().toLowerCase(Locale.ROOT).contains("eden")) {
+                MemoryUsage usage = pool.getUsage();
+                if (usage == null || usage.getCommitted() <= 0) {
+                    return -1;
+                }
+                long free = Math.max(0, usage.getCommitted() - usage.getUsed());
+                return (long) (free * 1000.0 / bytesPerSecond);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Waits for a young collection when one is due within {@code maxMillis} at {@code bytesPerSecond}, else not at
+     * all: the young generation only fills until then, so a heap walk is cheapest right after the collection, or now.
+     * When the collection cannot be foreseen it waits up to {@code unknownMillis}.
+     *
+     * @return whether a collection happened
+     */
+    static boolean awaitIfDue(long bytesPerSecond, long maxMillis, long unknownMillis) throws InterruptedException {
+        long since = count();
+        long due = millisToNextCollection(bytesPerSecond);
+        long wait = due < 0 ? unknownMillis : due <= maxMillis ? maxMillis : 0;
+        return wait > 0 && awaitNext(since, 0, wait);
     }
 
     /**

@@ -60,17 +60,21 @@ public final class ProfileCapturer implements Capturer {
     static final long RATE_WINDOW_MILLIS = 100;
 
     /**
-     * How long a MEM capture waits, at most, for a young collection before its first class histogram. The session
-     * is already recording then: nothing but the allocation-rate measurement stands between the trigger and the
-     * first sample, so a CPU profile taken with it (gc-time captures both) still sees a storm that ends soon.
+     * How long a MEM capture waits, at most, for a young collection before its first class histogram when the
+     * collector has no eden whose fill foretells the collection (ZGC, Shenandoah). Otherwise it waits only when a
+     * collection is due within the first half of the session, at the allocation rate measured before it, and takes
+     * the histogram at once when none is. The session is already recording then: nothing but the allocation-rate
+     * measurement stands between the trigger and the first sample, so a CPU profile taken with it (gc-time captures
+     * both) still sees a storm that ends soon.
      */
     static final long HISTOGRAM_BEFORE_WAIT_MILLIS = 500;
 
     /**
-     * How long it waits, at most, before the second histogram, once the files are converted. A heap walk right
-     * after a young collection skips the young generation's dead objects: on a workload allocating 100 MB/s (a young
-     * collection every 2–3 s) a walk without one took 40–50 ms, with one under 10 ms (benchmarks/README.md,
-     * "Capture cost").
+     * How long it waits, at most, before the second histogram, once the files are converted: only when a young
+     * collection is due within that time (or cannot be foreseen). A heap walk right after a young collection skips
+     * the young generation's dead objects, and without one the walk only grows as the young generation fills: on a
+     * workload allocating 100 MB/s the two walks of a capture paused the application 77–102 ms when they waited
+     * a fixed time, with or without a collection (benchmarks/README.md, "Capture cost").
      */
     static final long HISTOGRAM_AFTER_WAIT_MILLIS = 2000;
 
@@ -123,7 +127,7 @@ public final class ProfileCapturer implements Capturer {
                 // The first of the two histograms the growth report compares, taken while the session records,
                 // right after a young collection when one comes in time: the heap walk is shortest then and counts
                 // fewest dead objects. The second is taken the same way after the session.
-                GcCounter.awaitNext(GcCounter.count(), 0, HISTOGRAM_BEFORE_WAIT_MILLIS);
+                GcCounter.awaitIfDue(allocRate, settings.samplingTime().toMillis() / 2, HISTOGRAM_BEFORE_WAIT_MILLIS);
                 histogramBefore = histogramOrNull();
                 histogramBeforeNanos = System.nanoTime();
             }
@@ -200,7 +204,7 @@ public final class ProfileCapturer implements Capturer {
                 }
                 writeLiveObjects(capture, summary.live(), title.replace("allocation profile", "live objects"),
                         recorder, allocBytes);
-                writeHeapEvidence(capture, histogramBefore, histogramBeforeNanos);
+                writeHeapEvidence(capture, histogramBefore, histogramBeforeNanos, allocRate);
             }
         }
     }
@@ -241,9 +245,10 @@ public final class ProfileCapturer implements Capturer {
         }
     }
 
-    private void writeHeapEvidence(Capture capture, String histogramBefore, long beforeNanos) throws Exception {
+    private void writeHeapEvidence(Capture capture, String histogramBefore, long beforeNanos, long allocRate)
+            throws Exception {
         // A collection during the conversions would not do: the young generation fills again meanwhile.
-        GcCounter.awaitNext(GcCounter.count(), 0, HISTOGRAM_AFTER_WAIT_MILLIS);
+        GcCounter.awaitIfDue(allocRate, HISTOGRAM_AFTER_WAIT_MILLIS, HISTOGRAM_AFTER_WAIT_MILLIS);
         String after = ClassHistogram.takeAll();
         long between = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beforeNanos);
         String histogram = ClassHistogram.top(after, HISTOGRAM_ROWS);
