@@ -123,7 +123,11 @@ public final class RssProbe implements Probe, ProbeLifecycle {
         if (p == 0 || p >= length || content[p] != ' ') {
             return -1;
         }
-        p++;
+        return decimalAt(content, p + 1, length);
+    }
+
+    /** The run of decimal digits starting at {@code p}, as a number; -1 when there is none. Allocation-free. */
+    private static long decimalAt(byte[] content, int p, int length) {
         long value = 0;
         int digits = 0;
         while (p < length && content[p] >= '0' && content[p] <= '9') {
@@ -161,14 +165,7 @@ public final class RssProbe implements Probe, ProbeLifecycle {
             while (p < length && (content[p] == ' ' || content[p] == '\t')) {
                 p++;
             }
-            long value = 0;
-            int digits = 0;
-            while (p < length && content[p] >= '0' && content[p] <= '9') {
-                value = value * 10 + (content[p] - '0');
-                p++;
-                digits++;
-            }
-            return digits == 0 ? -1 : value;
+            return decimalAt(content, p, length);
         }
         return -1;
     }
