@@ -5,11 +5,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -87,8 +87,10 @@ final class GcCounter {
             TimeUnit.MILLISECONDS.sleep(minMillis);
         }
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(maxMillis);
-        CountDownLatch collected = new CountDownLatch(1);
-        NotificationListener listener = (notification, handback) -> collected.countDown();
+        // A notification only wakes the waiter up; the count decides. Notifications arrive late, on the JVM's
+        // service thread: one for a collection already counted in since must not turn the wait into a spin.
+        Thread waiter = Thread.currentThread();
+        NotificationListener listener = (notification, handback) -> LockSupport.unpark(waiter);
         List<NotificationEmitter> emitters = new ArrayList<>();
         try {
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -97,13 +99,15 @@ final class GcCounter {
                     emitters.add(emitter);
                 }
             }
-            // Listening now: a collection from here on counts the latch down, one before it shows in the count.
             while (count() == since) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                collected.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)), TimeUnit.NANOSECONDS);
+                LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
             return true;
         } finally {
