@@ -32,7 +32,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +93,8 @@ public final class Pipeline {
     /** The recording of the recent past, or {@code null} when look-back is off. */
     private final LookBackRecorder lookBackRecorder;
     private final ScheduledThreadPoolExecutor collector;
+    /** The collector's first task, which prepares the dump directory; not a tick. */
+    private final Future<?> opening;
     /** The pending tick, {@code null} while one runs; guarded by this pipeline's monitor, as are the fields below. */
     private ScheduledFuture<?> next;
     /** When {@link #next} is due, in {@link System#nanoTime()} time (the executor's). */
@@ -153,7 +157,7 @@ public final class Pipeline {
         // A cancelled tick leaves the queue at once instead of waiting there for its due time.
         collector.setRemoveOnCancelPolicy(true);
         // Before the first tick, off the caller's thread: check the dump directory, sweep what dead writers left.
-        collector.execute(() -> {
+        opening = collector.submit(() -> {
             try {
                 parts.dumpDirectory().open();
             } catch (Throwable e) {
@@ -299,7 +303,10 @@ public final class Pipeline {
 
     /** Ticks waiting in the collector's queue (at most one). */
     public int pendingTicks() {
-        return collector.getQueue().size();
+        BlockingQueue<Runnable> queue = collector.getQueue();
+        int waiting = queue.size();
+        // Until the collector thread has taken it, the directory's preparation waits in the same queue.
+        return opening.isDone() || !queue.contains(opening) ? waiting : waiting - 1;
     }
 
     private void safeTick() {
