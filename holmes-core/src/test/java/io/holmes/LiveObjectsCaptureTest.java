@@ -145,8 +145,10 @@ class LiveObjectsCaptureTest {
     void jfrFallback_liveViewComesFromOldObjectSamples() throws Exception {
         AsyncProfiler other = AsyncProfilerLoader.load();
         other.execute("start,event=itimer,interval=100ms,jfr,file=" + tmp.resolve("other-agent.jfr"));
+        // Look-back off: Flight Recorder's old-object sampler is one for all recordings, and the look-back
+        // recording's dumps (its window, its once-per-JVM warm-up) would emit samples this capture's view reads.
         try (Holmes holmes = Holmes.builder().dumpPath(tmp.resolve("holmes")).samplingTime(Duration.ofSeconds(5))
-                .build().start()) {
+                .lookBack(Duration.ZERO).build().start()) {
             CompletableFuture<DumpEvent> capture = holmes.dump(DumpType.MEM);
             await().atMost(30, TimeUnit.SECONDS).until(() -> FlightRecorder.getFlightRecorder().getRecordings()
                     .stream().anyMatch(r -> r.getName().equals("holmes") && r.getState() == RecordingState.RUNNING));
