@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
@@ -303,10 +302,15 @@ public final class Pipeline {
 
     /** Ticks waiting in the collector's queue (at most one). */
     public int pendingTicks() {
-        BlockingQueue<Runnable> queue = collector.getQueue();
-        int waiting = queue.size();
-        // Until the collector thread has taken it, the directory's preparation waits in the same queue.
-        return opening.isDone() || !queue.contains(opening) ? waiting : waiting - 1;
+        // One look at the queue (its iterator works on a copy): until the collector thread has taken it, the
+        // directory's preparation waits there too, and it is not a tick.
+        int ticks = 0;
+        for (Runnable task : collector.getQueue()) {
+            if (task != opening) {
+                ticks++;
+            }
+        }
+        return ticks;
     }
 
     private void safeTick() {
