@@ -1,8 +1,9 @@
 package io.holmes.internal.capture;
 
 import io.holmes.internal.DaemonThreads;
-import io.holmes.internal.OnceLogger;
 import io.holmes.internal.HostInfo;
+import io.holmes.internal.OnceLogger;
+import io.holmes.internal.profiler.JfrSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -151,9 +152,14 @@ public final class LookBackRecorder implements AutoCloseable {
                         + " JVM; events will show only what happens after their trigger");
                 return;
             }
-            PrivateRepository privateRepository = PrivateRepository.prepare();
-            Recording r = newRecording(lookBack);
-            r.start();
+            PrivateRepository privateRepository;
+            Recording r;
+            synchronized (JfrSession.REPOSITORY_LOCK) {
+                // Prepared before the recording exists: a new Recording counts among Flight Recorder's recordings.
+                privateRepository = PrivateRepository.prepare();
+                r = newRecording(lookBack);
+                r.start();
+            }
             long period = Math.max(1_000, lookBack.toMillis() / 3);
             synchronized (lock) {
                 if (closed) {

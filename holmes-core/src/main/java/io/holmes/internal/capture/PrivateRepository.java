@@ -1,5 +1,6 @@
 package io.holmes.internal.capture;
 
+import io.holmes.internal.profiler.JfrSession;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.FileSystems;
@@ -80,11 +81,13 @@ final class PrivateRepository {
             return;
         }
         try {
-            if (!FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
-                LOG.info("Holmes leaves Flight Recorder's repository in {}: another recording is using it", own);
-                return;
+            synchronized (JfrSession.REPOSITORY_LOCK) {
+                if (!FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
+                    LOG.info("Holmes leaves Flight Recorder's repository in {}: another recording is using it", own);
+                    return;
+                }
+                configure(previousBase);
             }
-            configure(previousBase);
             deleteTree(own);
         } catch (Throwable e) {
             LOG.debug("Holmes could not give Flight Recorder's repository back: {}", e.toString());

@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class JfrSession implements AutoCloseable {
 
+    /**
+     * Held while one of Holmes' recordings starts and its repository is made private, and while that repository is
+     * moved or given back: a recording that starts while another of Holmes' threads moves the repository would
+     * write its first chunk into the directory left behind, which nobody then tightens.
+     */
+    public static final Object REPOSITORY_LOCK = new Object();
+
     private static final Logger LOG = LoggerFactory.getLogger(JfrSession.class);
 
     /** JFR's execution sampler does not go below 10 ms on most platforms; neither do we ask it to. */
@@ -76,13 +83,15 @@ public final class JfrSession implements AutoCloseable {
             // a GC root (cutoff 0), which would walk the heap.
             recording.enable("jdk.OldObjectSample").with("cutoff", "0 ns").withStackTrace();
         }
-        try {
-            recording.start();
-        } catch (RuntimeException e) {
-            recording.close();
-            throw new ProfilerUnavailableException("JDK Flight Recorder refused to start: " + e, e);
+        synchronized (REPOSITORY_LOCK) {
+            try {
+                recording.start();
+            } catch (RuntimeException e) {
+                recording.close();
+                throw new ProfilerUnavailableException("JDK Flight Recorder refused to start: " + e, e);
+            }
+            tightenRepository();
         }
-        tightenRepository();
         return new JfrSession(recording, period);
     }
 
