@@ -36,7 +36,9 @@ class ProfileCapturerTest {
             throw new UnsatisfiedLinkError("no libasyncProfiler in java.library.path");
         });
         ProfileCapturer capturer = new ProfileCapturer(broken,
-                new ProfileCapturer.Settings(Duration.ofMillis(500), Duration.ofMillis(10), 512 * 1024, false));
+                // 1.5 s: the first class histogram is taken while the session records, and its heap walk stops the
+                // allocator for a while; on a loaded machine 500 ms left too little allocation to sample.
+                new ProfileCapturer.Settings(Duration.ofMillis(1500), Duration.ofMillis(10), 512 * 1024, false));
 
         try (Burner burner = Burner.onAllCores(); Allocator allocator = new Allocator()) {
             for (int round = 0; round < 2; round++) {
