@@ -2,7 +2,6 @@ package io.holmes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +19,6 @@ class AllTriggersTickTest {
 
     @Test
     void aTickWithEveryBuiltInTriggerReadsThemAll_andAllocatesNothingWorthCounting() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         AtomicLong clock = new AtomicLong();
         try (Holmes holmes = Holmes.builder().collectInterval(Duration.ofHours(1)).dumpPath(tmp)
                 .nanoTime(() -> clock.addAndGet(100_000_000L))
@@ -40,13 +38,7 @@ class AllTriggersTickTest {
                 assertThat(holmes.state(trigger).latest()).as("latest %s reading", trigger).isNotNegative();
             }
             assertThat(holmes.state("rss").latest()).as("resident memory is some of the limit").isPositive();
-            long id = Thread.currentThread().getId();
-            long before = threads.getThreadAllocatedBytes(id);
-            int ticks = 100_000;
-            for (int i = 0; i < ticks; i++) {
-                holmes.tick(holmes.currentRun());
-            }
-            long perTick = (threads.getThreadAllocatedBytes(id) - before) / ticks;
+            long perTick = TickAllocation.bytesPerTick(holmes, 100_000);
             assertThat(perTick).as("bytes allocated per tick").isLessThanOrEqualTo(64);
             assertThat(tmp.toFile().list()).as("no capture fired").isEmpty();
         }

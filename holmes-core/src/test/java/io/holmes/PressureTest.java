@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.holmes.internal.collect.JvmProcessProbe;
 import io.holmes.internal.collect.ProcessProbe;
 import io.holmes.testing.RecordingReporter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +24,6 @@ class PressureTest {
 
     @Test
     void aTickAllocatesNothingWorthCounting() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // A clock that advances 100 ms per reading, as between two real ticks: back-to-back ticks would otherwise
         // see CPU percentages in the thousands and fire.
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
@@ -40,13 +36,7 @@ class PressureTest {
             for (int i = 0; i < 20_000; i++) {
                 holmes.tick(holmes.currentRun()); // warm-up: JIT and escape analysis
             }
-            long id = Thread.currentThread().getId();
-            long before = threads.getThreadAllocatedBytes(id);
-            int ticks = 100_000;
-            for (int i = 0; i < ticks; i++) {
-                holmes.tick(holmes.currentRun());
-            }
-            long perTick = (threads.getThreadAllocatedBytes(id) - before) / ticks;
+            long perTick = TickAllocation.bytesPerTick(holmes, 100_000);
             assertThat(perTick).as("bytes allocated per tick").isLessThanOrEqualTo(64);
             assertThat(tmp.toFile().list()).as("no capture fired").isEmpty();
         }
