@@ -100,6 +100,9 @@ public final class CaptureCost {
         vmOps.enable("jdk.Compilation").withThreshold(Duration.ZERO);
         vmOps.enable("jdk.Deoptimization");
         vmOps.start();
+        // Flight Recorder's first start in a JVM redefines its event classes, and the JIT drops compiled code that
+        // depends on them: the workload runs slower for a few seconds after it. Measure after that.
+        Thread.sleep(5_000);
 
         Map<String, Long> onCpu = new TreeMap<>();
         Map<String, Long> offCpu = new TreeMap<>();
