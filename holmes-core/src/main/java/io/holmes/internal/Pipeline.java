@@ -10,6 +10,7 @@ import io.holmes.Reason;
 import io.holmes.Trigger;
 import io.holmes.internal.capture.CaptureRequest;
 import io.holmes.internal.capture.CaptureService;
+import io.holmes.internal.capture.ConverterCompilation;
 import io.holmes.internal.capture.Capturer;
 import io.holmes.internal.capture.LookBackCapture;
 import io.holmes.internal.capture.LookBackRecorder;
@@ -155,8 +156,10 @@ public final class Pipeline {
         collector = new ScheduledThreadPoolExecutor(1, new DaemonThreads("holmes-collector"));
         // A cancelled tick leaves the queue at once instead of waiting there for its due time.
         collector.setRemoveOnCancelPolicy(true);
-        // Before the first tick, off the caller's thread: check the dump directory, sweep what dead writers left.
+        // Before the first tick, off the caller's thread: check the dump directory, sweep what dead writers left;
+        // keep the converters out of C2 (once per JVM).
         opening = collector.submit(() -> {
+            ConverterCompilation.limitOnce();
             try {
                 parts.dumpDirectory().open();
             } catch (Throwable e) {

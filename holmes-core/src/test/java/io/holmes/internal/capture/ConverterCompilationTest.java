@@ -1,0 +1,83 @@
+package io.holmes.internal.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The compiler directive, in child JVMs whose only work is converting one recording again and again: with it,
+ * async-profiler's reader and converter are compiled by C1 only; without it (the property set to false) the same run
+ * compiles them with C2, so the first check can fail; with tiered compilation off it is not added at all.
+ */
+class ConverterCompilationTest {
+
+    private static final Pattern COMPILED = Pattern.compile("(?m)^compiled tier=(\\d) (\\S+)$");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void withTheDirective_asyncProfilersReaderIsCompiledByC1Only() throws Exception {
+        String out = child(List.of(), 400);
+        assertThat(out).contains("outcome: added ");
+        List<Integer> tiers = tiers(out);
+        assertThat(tiers).as(out).isNotEmpty().allMatch(tier -> tier >= 1 && tier <= 3);
+    }
+
+    @Test
+    void withoutIt_theSameRunCompilesTheReaderWithC2() throws Exception {
+        String out = child(List.of("-D" + ConverterCompilation.DISABLE_PROPERTY + "=false"), 400);
+        assertThat(out).contains("outcome: left alone: " + ConverterCompilation.DISABLE_PROPERTY + "=false");
+        assertThat(tiers(out)).as(out).contains(4);
+    }
+
+    @Test
+    void withTieredCompilationOff_itIsNotAdded() throws Exception {
+        String out = child(List.of("-XX:-TieredCompilation"), 1);
+        assertThat(out).contains("outcome: left alone: tiered compilation is off (TieredCompilation=false)");
+    }
+
+    @Test
+    void refusesWhenC2IsTheOnlyCompilerOrNotUsed() {
+        assertThat(ConverterCompilation.refusal("true", "4")).isNull();
+        assertThat(ConverterCompilation.refusal("false", "4")).contains("tiered compilation is off");
+        assertThat(ConverterCompilation.refusal(null, null)).contains("tiered compilation is off");
+        assertThat(ConverterCompilation.refusal("true", "1")).contains("TieredStopAtLevel=1");
+    }
+
+    private static List<Integer> tiers(String out) {
+        List<Integer> tiers = new ArrayList<>();
+        Matcher m = COMPILED.matcher(out);
+        while (m.find()) {
+            tiers.add(Integer.parseInt(m.group(1)));
+        }
+        return tiers;
+    }
+
+    private String child(List<String> options, int conversions) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(options);
+        command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+                System.getProperty("java.class.path"), ConverterCompilationMain.class.getName(), tmp.toString(),
+                Integer.toString(conversions)));
+        Path out = tmp.resolve("child.out");
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        boolean exited = child.waitFor(240, TimeUnit.SECONDS);
+        if (!exited) {
+            child.destroyForcibly().waitFor();
+        }
+        String output = Files.readString(out);
+        assertThat(exited).as(output).isTrue();
+        assertThat(child.exitValue()).as(output).isZero();
+        return output;
+    }
+}
