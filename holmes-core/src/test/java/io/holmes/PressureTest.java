@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.holmes.internal.collect.JvmProcessProbe;
 import io.holmes.internal.collect.ProcessProbe;
+import io.holmes.testing.ChildJvm;
 import io.holmes.testing.RecordingReporter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
@@ -44,18 +46,8 @@ class PressureTest {
 
     @Test
     void nearItsHeapLimit_theHostKeepsRunning_andHolmesStillTicksAndCaptures() throws Exception {
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(javaBin, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                NearHeapLimitMain.class.getName()).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("child.out").toFile()).start();
-        boolean exited = child.waitFor(180, TimeUnit.SECONDS);
-        if (!exited) {
-            child.destroyForcibly().waitFor();
-        }
-        String output = java.nio.file.Files.readString(tmp.resolve("child.out"));
-        assertThat(exited).as(output).isTrue();
-        assertThat(child.exitValue()).as(output).isZero();
+        String output = ChildJvm.run(ChildJvm.command(List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
+                NearHeapLimitMain.class), tmp.resolve("child.out"), 180);
         Matcher m = Pattern.compile("ballast=(\\d+) MiB heap%=(\\d+) ticks=(\\d+) memFiles=(\\d+)").matcher(output);
         assertThat(m.find()).as(output).isTrue();
         assertThat(Integer.parseInt(m.group(2))).as("heap percent while Holmes ran").isGreaterThanOrEqualTo(80);

@@ -3,13 +3,13 @@ package io.holmes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holmes.internal.capture.MemoryBreakdown;
+import io.holmes.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -32,26 +32,17 @@ class RssTriggerTest {
     void directBuffersGrowingInsideAMemoryCgroup_fireRss_andMemoryTxtNamesTheDirectBufferPool() throws Exception {
         Path dumps = tmp.resolve("holmes");
         Path cgroup = createMemoryCgroup(LIMIT);
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
         if (cgroup != null) {
             // Join the cgroup first, then become the JVM: the child lives in it from its first page on.
             command.addAll(List.of("sh", "-c", "echo $$ > \"$0\" && shift && exec \"$@\"",
                     cgroup.resolve("cgroup.procs").toString(), "unused"));
         }
-        command.addAll(List.of(javaBin, "-Xmx64m", "-XX:MaxDirectMemorySize=1g", "-XX:NativeMemoryTracking=summary",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                RssGrowthMain.class.getName(), dumps.toString(), cgroup != null ? "cgroup" : Long.toString(LIMIT), "24"));
-        Path out = tmp.resolve("child.out");
+        command.addAll(ChildJvm.command(List.of("-Xmx64m", "-XX:MaxDirectMemorySize=1g",
+                "-XX:NativeMemoryTracking=summary"), RssGrowthMain.class, dumps.toString(),
+                cgroup != null ? "cgroup" : Long.toString(LIMIT), "24"));
         try {
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean exited = child.waitFor(240, TimeUnit.SECONDS);
-            if (!exited) {
-                child.destroyForcibly().waitFor();
-            }
-            String output = Files.readString(out);
-            assertThat(exited).as(output).isTrue();
-            assertThat(child.exitValue()).as(output).isZero();
+            String output = ChildJvm.run(command, tmp.resolve("child.out"), 240);
 
             Matcher limit = Pattern.compile("rssLimit=(\\d+)").matcher(output);
             assertThat(limit.find()).as(output).isTrue();

@@ -2,13 +2,12 @@ package io.holmes.internal.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.holmes.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,21 +62,7 @@ class ConverterCompilationTest {
     }
 
     private String child(List<String> options, int conversions) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(options);
-        command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
-                System.getProperty("java.class.path"), ConverterCompilationMain.class.getName(), tmp.toString(),
-                Integer.toString(conversions)));
-        Path out = tmp.resolve("child.out");
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        boolean exited = child.waitFor(240, TimeUnit.SECONDS);
-        if (!exited) {
-            child.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(out);
-        assertThat(exited).as(output).isTrue();
-        assertThat(child.exitValue()).as(output).isZero();
-        return output;
+        return ChildJvm.run(ChildJvm.command(options, ConverterCompilationMain.class, tmp.toString(),
+                Integer.toString(conversions)), tmp.resolve("child.out"), 240);
     }
 }
