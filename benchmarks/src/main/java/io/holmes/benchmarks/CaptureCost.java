@@ -176,7 +176,7 @@ public final class CaptureCost {
         System.out.printf("load average at the end: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
 
         System.out.println("\n(a) stop-the-world operations requested by Holmes' threads (ms per capture)");
-        stopTheWorld(ops, windows, captures);
+        double pauses = stopTheWorld(ops, windows, captures);
 
         System.out.println("\n(b) holmes-capture thread");
         System.out.printf("  %-44s %9.1f ms/capture %6.2f %%%n", "total (ThreadMXBean)",
@@ -192,11 +192,17 @@ public final class CaptureCost {
 
         System.out.println("\n(c) CPU by thread, capture minus idle window of the same length (ms per capture)");
         long workloadDelta = 0;
+        long jit = 0;
+        long vmAndEnded = 0;
         for (String name : union(onCpu, offCpu)) {
             long on = onCpu.getOrDefault(name, 0L);
             long off = offCpu.getOrDefault(name, 0L);
             if (name.equals("workload-")) {
                 workloadDelta = on - off;
+            } else if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                jit += on - off;
+            } else if (name.equals("VM Thread") || name.equals("(ended threads)")) {
+                vmAndEnded += on - off;
             }
             if (on == 0 && off == 0) {
                 continue;
@@ -208,8 +214,8 @@ public final class CaptureCost {
                 (double) cpuSamples / captures, (double) allocSamples / captures, (double) liveSamples / captures);
         double allocSampleNanos = Double.parseDouble(System.getProperty("captureCost.allocSampleNanos", "0"));
         double cpuSampleNanos = Double.parseDouble(System.getProperty("captureCost.cpuSampleNanos", "0"));
+        double sampling = allocSamples * allocSampleNanos + cpuSamples * cpuSampleNanos;
         if (allocSampleNanos > 0 || cpuSampleNanos > 0) {
-            double sampling = allocSamples * allocSampleNanos + cpuSamples * cpuSampleNanos;
             System.out.printf("    at %.1f us per allocation sample and %.1f us per CPU sample (sample-cost):"
                             + " %.1f ms per capture, %.2f %%%n", allocSampleNanos / 1e3, cpuSampleNanos / 1e3,
                     sampling / 1e6 / captures, 100 * sampling / capacity);
@@ -217,6 +223,11 @@ public final class CaptureCost {
         System.out.printf("    workload threads' CPU on - off: %.1f ms per capture (they run flat out: read as noise)%n",
                 workloadDelta / 1e6 / captures);
         System.out.printf("    operations during captures: %d%n", OPS.sum());
+        double without = pauses + 100 * (captureThreadNanos + vmAndEnded + sampling) / capacity;
+        System.out.printf("%ntotal without the JIT: %.2f %% (pauses %.2f, holmes-capture %.2f, VM thread and ended threads"
+                        + " %.2f, sampling %.2f); JIT (C1 + C2 threads) %.2f %%; with the JIT: %.2f %%%n", without, pauses,
+                100 * captureThreadNanos / capacity, 100 * vmAndEnded / capacity, 100 * sampling / capacity,
+                100 * jit / capacity, without + 100 * jit / capacity);
     }
 
     private static List<DumpEvent> captureTogether(Holmes holmes) throws Exception {
@@ -227,12 +238,14 @@ public final class CaptureCost {
         return events;
     }
 
-    private static void stopTheWorld(Path ops, List<Instant[]> windows, int captures)
+    /** Prints what happened at safepoints and in the JIT during the captures; returns the share of Holmes' pauses. */
+    private static double stopTheWorld(Path ops, List<Instant[]> windows, int captures)
             throws IOException {
         Map<Long, Long> syncBySafepoint = new HashMap<>();
         List<RecordedEvent> operations = new ArrayList<>();
         Map<String, long[]> compilations = new TreeMap<>();
         Map<String, long[]> deoptimizations = new TreeMap<>();
+        Map<String, long[]> byMethod = new TreeMap<>();
         long[] perWindow = new long[windows.size()];
         for (RecordedEvent e : RecordingFile.readAllEvents(ops)) {
             String type = e.getEventType().getName();
@@ -248,6 +261,10 @@ public final class CaptureCost {
                         long[] t = compilations.computeIfAbsent(key, k -> new long[2]);
                         t[0]++;
                         t[1] += e.getDuration().toNanos();
+                        long[] method = byMethod.computeIfAbsent(key.substring(0, 3) + owner + "." + m.getName(),
+                                k -> new long[2]);
+                        method[0]++;
+                        method[1] += e.getDuration().toNanos();
                     } else {
                         long[] t = deoptimizations.computeIfAbsent(key + " " + e.getString("reason"), k -> new long[2]);
                         t[0]++;
@@ -284,17 +301,26 @@ public final class CaptureCost {
             decay.append(decay.length() == 0 ? "" : ", ").append(w / 1_000_000).append(" ms");
         }
         System.out.println("  compilation time in capture 1, 2, ...: " + decay);
+        System.out.println("  the methods whose compilations took longest (count, ms per capture):");
+        byMethod.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(10)
+                .forEach(e -> System.out.printf("    %-70s %5.1f %7.1f ms%n", e.getKey(),
+                        (double) e.getValue()[0] / captures, e.getValue()[1] / 1e6 / captures));
         System.out.println("  deoptimizations inside captures (count per capture):");
         deoptimizations.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(8)
                 .forEach(e -> System.out.printf("    %-60s %6.1f%n", e.getKey(), (double) e.getValue()[0] / captures));
+        double holmes = 0;
         for (Map.Entry<String, long[]> e : byOperation.entrySet()) {
             long[] t = e.getValue();
+            if (e.getKey().contains("holmes")) {
+                holmes += 100 * (t[1] + t[2]) / windowsNanos(windows);
+            }
             System.out.printf("  %-50s %5.1f per capture, %7.1f ms op + %5.1f ms sync per capture, %5.2f %%%s%n",
                     e.getKey(), (double) t[0] / captures, t[1] / 1e6 / captures, t[2] / 1e6 / captures,
                     // a pause stops every core: its share of wall x cores is its share of wall time
                     100 * (t[1] + t[2]) / windowsNanos(windows),
                     e.getKey().contains("holmes") ? "  <- Holmes" : "");
         }
+        return holmes;
     }
 
     private static double windowsNanos(List<Instant[]> windows) {
