@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Which classes grew between two class histograms: instances and bytes before, after, and the difference, the
@@ -17,9 +15,6 @@ import java.util.regex.Pattern;
  * that keeps growing across captures is the one to look at.
  */
 final class ClassGrowth {
-
-    /** {@code "   1:        123456      7890123  java.lang.String (java.base@17)"}. */
-    private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(.+?)\\s*$");
 
     /** One class in both histograms. */
     record Row(String className, long instancesBefore, long bytesBefore, long instancesAfter, long bytesAfter) {
@@ -55,12 +50,15 @@ final class ClassGrowth {
     /** Class name to {instances, bytes}, from the numbered rows of a {@code GC.class_histogram} answer. */
     static Map<String, long[]> parse(String histogram) {
         Map<String, long[]> classes = new LinkedHashMap<>();
-        for (String line : histogram.split("\n")) {
-            Matcher m = ROW.matcher(line);
-            if (m.matches()) {
-                long[] counts = classes.computeIfAbsent(m.group(3), k -> new long[2]);
-                counts[0] += Long.parseLong(m.group(1));
-                counts[1] += Long.parseLong(m.group(2));
+        long[] row = new long[2];
+        for (int start = 0, end; start < histogram.length(); start = end + 1) {
+            end = ClassHistogram.lineEnd(histogram, start);
+            int name = ClassHistogram.row(histogram, start, end, row);
+            if (name >= 0) {
+                long[] counts = classes.computeIfAbsent(
+                        histogram.substring(name, ClassHistogram.nameEnd(histogram, name, end)), k -> new long[2]);
+                counts[0] += row[0];
+                counts[1] += row[1];
             }
         }
         return classes;
