@@ -223,6 +223,9 @@ public final class CaptureCost {
         System.out.printf("    workload threads' CPU on - off: %.1f ms per capture (they run flat out: read as noise)%n",
                 workloadDelta / 1e6 / captures);
         System.out.printf("    operations during captures: %d%n", OPS.sum());
+        // A part that came out negative (a thread of the idle window that ended) is counted as zero, not subtracted.
+        vmAndEnded = Math.max(0, vmAndEnded);
+        jit = Math.max(0, jit);
         double without = pauses + 100 * (captureThreadNanos + vmAndEnded + sampling) / capacity;
         System.out.printf("%ntotal without the JIT: %.2f %% (pauses %.2f, holmes-capture %.2f, VM thread and ended threads"
                         + " %.2f, sampling %.2f); JIT (C1 + C2 threads) %.2f %%; with the JIT: %.2f %%%n", without, pauses,

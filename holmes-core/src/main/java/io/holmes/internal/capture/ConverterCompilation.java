@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A capture parses its recording several times (counts, pprof, flame graph, live objects); the look-back window
  * does the same. That code is hot for a few milliseconds per event, long enough for C2 to compile its large parsing
- * loops again and again as their profiles change: in the capture-cost harness at 6 GB/s the compiler threads spent
- * 80–150 ms of CPU per capture, C2 on {@code one.jfr.*} alone 37–74 ms, against 2–4 ms that a whole conversion
- * takes once compiled. With this directive that code stays at C1's fast tier, whose compilations cost little, and the
- * capture spends about as much on its own thread. Code of the application is not affected: the directive matches
- * async-profiler's Java packages only ({@value #PACKAGES_TEXT}), and JVM compiler directives apply to the methods
- * they match and no other.
+ * methods, at a cost far above what the compiled code saves: in the capture-cost harness (6 GB/s, eight captures of
+ * 3 s) C2's compilations of {@code one.jfr.*} took 37–74 ms per capture by Flight Recorder's {@code jdk.Compilation}
+ * events, one of {@code JfrReader.readElement} alone 375 ms, for conversions that take 2–4 ms each once compiled.
+ * With this directive that code stays at C1's tier, whose compilations are a few milliseconds, and the capture
+ * thread spends no more than before. Code of the application is not affected: the directive matches async-profiler's
+ * Java packages only ({@value #PACKAGES_TEXT}), and a JVM compiler directive applies to the methods it matches and
+ * no other.
  *
  * <p>It is added through the JVM's {@code Compiler.directives_add} diagnostic command (the same as {@code jcmd <pid>
  * Compiler.directives_add}) from a private temporary file, and stays until the JVM exits: removing it would pop the
