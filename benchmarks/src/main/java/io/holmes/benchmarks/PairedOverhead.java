@@ -5,14 +5,19 @@ import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
+import io.holmes.internal.capture.AmplifiedLookBack;
 import io.holmes.internal.profiler.AsyncProfilerOwner;
 import io.pyroscope.javaagent.PyroscopeAgent;
 import io.pyroscope.javaagent.api.Logger;
 import io.pyroscope.javaagent.config.Config;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +33,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code holmes-1h} (started and stopped, but never ticking: the cost of the switch itself); {@code a-a} (the
  * harness against itself);
  * {@code look-back} (the look-back recording alone, running through the "on" block, its start-up excluded);
+ * {@code look-back-xK} (the same recording with both sample rates multiplied by K, execution samples every 50/K ms
+ * and allocation samples throttled to 50·K a second, started before and stopped after each "on" block by the
+ * harness itself; it prints the events recorded per second of "on" block, counted after the last pair from dumps
+ * taken outside the measurement; {@code look-back-x1} is the production recording on the same path);
  * {@code capture-cpu}, {@code capture-cpu-alloc} (a capture running through the whole "on" block, Holmes
  * idle at 100 ms in both; the allocation interval chosen from the allocation rate), {@code capture-cpu-alloc-512k},
  * {@code capture-cpu-alloc-2m} (the same with a fixed interval); {@code -Dworkload.hashRounds=N} lowers the
@@ -48,6 +57,8 @@ public final class PairedOverhead {
     /** CPU time of the profiler's own threads over all "on" blocks, and the length of those blocks. */
     private static final LongAdder profilerCpuNanos = new LongAdder();
     private static final LongAdder onNanos = new LongAdder();
+    /** Process CPU time over all "on" blocks, to put the profiler's threads in proportion. */
+    private static final LongAdder onProcessCpuNanos = new LongAdder();
 
     private PairedOverhead() {
     }
@@ -94,6 +105,7 @@ public final class PairedOverhead {
         List<Double> ratios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
         List<Double> offAllocRates = new ArrayList<>();
+        List<Double> offCpuRates = new ArrayList<>();
         for (int p = 0; p < pairs; p++) {
             double[] off;
             double[] on;
@@ -110,10 +122,15 @@ public final class PairedOverhead {
                 off = measure(() -> sleep(block));
                 lastOffAllocRate = off[2];
             }
+            onProcessCpuNanos.add((long) on[3]);
             ratios.add(on[0] / off[0]);
             cpuRatios.add(on[1] / off[1]);
             offAllocRates.add(off[2]);
+            offCpuRates.add(off[0] * off[1]);
         }
+        double[] offCpuPerSecond = meanAndCi(offCpuRates);
+        System.out.printf("%s: process CPU while off = %.3f ± %.3f cores%n", mode, offCpuPerSecond[0] / 1e9,
+                offCpuPerSecond[1] / 1e9);
         profiler.close();
         double[] throughput = meanAndCi(ratios);
         double[] cpu = meanAndCi(cpuRatios);
@@ -125,9 +142,11 @@ public final class PairedOverhead {
                 throughput[0], throughput[1], cpu[0], cpu[1]);
         if (onNanos.sum() > 0) {
             System.out.printf("%s: CPU time of %s: %.2f ms over %.0f s switched on = %.4f %% of one"
-                            + " core (%.4f %% of the machine)%n", mode,
-                    mode.equals("look-back") ? "Flight Recorder's threads and holmes-look-back" : "Holmes' own threads", profilerCpuNanos.sum() / 1e6, onNanos.sum() / 1e9,
-                    100.0 * profilerCpuNanos.sum() / onNanos.sum(), 100.0 * profilerCpuNanos.sum() / onNanos.sum() / cores);
+                            + " core (%.4f %% of the machine, %.4f %% of the process's CPU while on)%n", mode,
+                    mode.startsWith("look-back") ? "Flight Recorder's threads and holmes-look-back"
+                            : "Holmes' own threads", profilerCpuNanos.sum() / 1e6, onNanos.sum() / 1e9,
+                    100.0 * profilerCpuNanos.sum() / onNanos.sum(), 100.0 * profilerCpuNanos.sum() / onNanos.sum() / cores,
+                    100.0 * profilerCpuNanos.sum() / onProcessCpuNanos.sum());
         }
         System.exit(0);
     }
@@ -138,8 +157,9 @@ public final class PairedOverhead {
     }
 
     /**
-     * One block: ops per second, process CPU time per op, and bytes per second allocated by the workload threads. CPU per op is the steadier of the two on a shared
-     * machine: a neighbour that steals the CPU lowers throughput but not the CPU the work itself takes.
+     * One block: ops per second, process CPU time per op, bytes per second allocated by the workload threads, and
+     * the process CPU time of the block. CPU per op is the steadier of the first two on a shared machine: a
+     * neighbour that steals the CPU lowers throughput but not the CPU the work itself takes.
      */
     private double[] measure(Block block) throws Exception {
         com.sun.management.OperatingSystemMXBean os =
@@ -151,8 +171,9 @@ public final class PairedOverhead {
         block.run();
         long nanos = System.nanoTime() - started;
         long done = ops.sum() - before;
-        return new double[] {done * 1e9 / nanos, (os.getProcessCpuTime() - cpuBefore) / (double) done,
-                (workloadAllocatedBytes() - allocatedBefore) * 1e9 / nanos};
+        long cpu = os.getProcessCpuTime() - cpuBefore;
+        return new double[] {done * 1e9 / nanos, cpu / (double) done,
+                (workloadAllocatedBytes() - allocatedBefore) * 1e9 / nanos, cpu};
     }
 
     private static final List<Long> WORKLOAD_THREADS = new ArrayList<>();
@@ -333,8 +354,78 @@ public final class PairedOverhead {
                 };
             }
             default:
+                if (mode.startsWith("look-back-x")) {
+                    return amplifiedLookBack(mode, Integer.parseInt(mode.substring("look-back-x".length())));
+                }
                 throw new IllegalArgumentException("unknown mode " + mode);
         }
+    }
+
+    /**
+     * The look-back recording with both sample rates multiplied by {@code multiplier}, started before and stopped
+     * after each "on" block. Each stopped recording is dumped (outside the measurement) and read after the last
+     * pair, so that parsing it neither runs nor compiles code during a measured block.
+     */
+    private static Switch amplifiedLookBack(String mode, int multiplier) throws Exception {
+        Duration lookBack = Duration.ofSeconds(30);
+        Path dir = Files.createTempDirectory("holmes-paired-jfr"); // 0700 on POSIX
+        // One start and stop before the workload's warm-up, so that Flight Recorder's first start-up (class
+        // loading, its Java code's compilation) is over before the first pair.
+        AmplifiedLookBack.start(lookBack, multiplier).stop(null);
+        List<Path> dumps = new ArrayList<>();
+        List<Instant[]> windows = new ArrayList<>();
+        AmplifiedLookBack[] current = new AmplifiedLookBack[1];
+        return new Switch() {
+            @Override
+            public void prepare() {
+                current[0] = AmplifiedLookBack.start(lookBack, multiplier);
+            }
+
+            @Override
+            public long on(Duration b) throws InterruptedException {
+                long jfr = ProcThreads.cpuNanos(ProcThreads::lookBackThread);
+                Instant from = Instant.now();
+                Thread.sleep(b.toMillis());
+                windows.add(new Instant[] {from, Instant.now()});
+                profilerCpuNanos.add(ProcThreads.cpuNanos(ProcThreads::lookBackThread) - jfr);
+                onNanos.add(b.toNanos());
+                return b.toNanos();
+            }
+
+            @Override
+            public void release() {
+                Path dump = dir.resolve("on-" + dumps.size() + ".jfr");
+                try {
+                    current[0].stop(dump);
+                    dumps.add(dump);
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not dump the recording of an \"on\" block", e);
+                }
+            }
+
+            @Override
+            public void close() {
+                Map<String, Long> total = new TreeMap<>();
+                double seconds = 0;
+                try {
+                    for (int i = 0; i < dumps.size(); i++) {
+                        Instant[] w = windows.get(i);
+                        AmplifiedLookBack.count(dumps.get(i), w[0], w[1]).forEach((k, v) -> total.merge(k, v, Long::sum));
+                        seconds += Duration.between(w[0], w[1]).toNanos() / 1e9;
+                        Files.delete(dumps.get(i));
+                    }
+                    Files.delete(dir);
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not read the recordings in " + dir, e);
+                }
+                StringBuilder line = new StringBuilder();
+                for (Map.Entry<String, Long> e : total.entrySet()) {
+                    line.append(String.format(" %s %.1f/s;", e.getKey(), e.getValue() / seconds));
+                }
+                System.out.printf("%s: events recorded per second of \"on\" block (%.0f s, x%d):%s%n", mode, seconds,
+                        multiplier, line);
+            }
+        };
     }
 
     private static Holmes idleHolmes(Duration interval, Duration samplingTime) throws Exception {

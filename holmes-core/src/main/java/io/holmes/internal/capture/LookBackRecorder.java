@@ -64,7 +64,8 @@ public final class LookBackRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LookBackRecorder.class);
 
     static final long EXECUTION_PERIOD_MILLIS = 50;
-    static final String ALLOCATION_THROTTLE = "50/s";
+    static final long ALLOCATION_THROTTLE_PER_SECOND = 50;
+    static final String ALLOCATION_THROTTLE = ALLOCATION_THROTTLE_PER_SECOND + "/s";
     static final long BLOCKING_THRESHOLD_MILLIS = 20;
     /** How much longer than the window the recording keeps. */
     static final long MARGIN_SECONDS = 10;
@@ -187,13 +188,29 @@ public final class LookBackRecorder implements AutoCloseable {
 
     /** The look-back recording; package-private so that tests can check its settings. */
     static Recording newRecording(Duration lookBack) {
+        return newRecording(lookBack, 1);
+    }
+
+    /**
+     * The look-back recording with its two sample rates multiplied by {@code rateMultiplier}: execution samples
+     * every {@value #EXECUTION_PERIOD_MILLIS}{@code  / rateMultiplier} ms and allocation samples throttled to
+     * {@code 50 * rateMultiplier} a second; every other setting as in production, which always uses 1. For the
+     * benchmarks only: the cost that scales with the sample rates is measured where it is large enough to resolve,
+     * and divided by the samples recorded.
+     */
+    static Recording newRecording(Duration lookBack, int rateMultiplier) {
+        if (rateMultiplier < 1) {
+            throw new IllegalArgumentException("rateMultiplier must be at least 1, was " + rateMultiplier);
+        }
         Recording r = new Recording();
         r.setName("holmes-look-back");
         r.setToDisk(true);
         r.setMaxAge(lookBack.plusSeconds(MARGIN_SECONDS));
         r.setMaxSize(MAX_SIZE_BYTES);
-        r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(EXECUTION_PERIOD_MILLIS));
-        r.enable("jdk.ObjectAllocationSample").with("throttle", ALLOCATION_THROTTLE).withStackTrace();
+        r.enable("jdk.ExecutionSample").withPeriod(
+                Duration.ofNanos(Duration.ofMillis(EXECUTION_PERIOD_MILLIS).toNanos() / rateMultiplier));
+        r.enable("jdk.ObjectAllocationSample")
+                .with("throttle", ALLOCATION_THROTTLE_PER_SECOND * rateMultiplier + "/s").withStackTrace();
         r.enable("jdk.OldObjectSample").with("cutoff", "0 ns").withStackTrace();
         Duration blocking = Duration.ofMillis(BLOCKING_THRESHOLD_MILLIS);
         r.enable("jdk.ThreadPark").withThreshold(blocking).withStackTrace();
