@@ -106,6 +106,10 @@ public final class PairedOverhead {
         List<Double> cpuRatios = new ArrayList<>();
         List<Double> offAllocRates = new ArrayList<>();
         List<Double> offCpuRates = new ArrayList<>();
+        List<List<Double>> groupShares = new ArrayList<>();
+        for (int g = 0; g < ProcThreads.GROUPS.size(); g++) {
+            groupShares.add(new ArrayList<>());
+        }
         for (int p = 0; p < pairs; p++) {
             double[] off;
             double[] on;
@@ -127,10 +131,22 @@ public final class PairedOverhead {
             cpuRatios.add(on[1] / off[1]);
             offAllocRates.add(off[2]);
             offCpuRates.add(off[0] * off[1]);
+            for (int g = 0; g < groupShares.size(); g++) {
+                // The group's CPU per op, on minus off, as a share of the whole process's CPU per op while off.
+                groupShares.get(g).add((on[4 + g] - off[4 + g]) / off[1]);
+            }
         }
         double[] offCpuPerSecond = meanAndCi(offCpuRates);
         System.out.printf("%s: process CPU while off = %.3f ± %.3f cores%n", mode, offCpuPerSecond[0] / 1e9,
                 offCpuPerSecond[1] / 1e9);
+        StringBuilder groups = new StringBuilder();
+        for (int g = 0; g < groupShares.size(); g++) {
+            double[] share = meanAndCi(groupShares.get(g));
+            groups.append(String.format(" %s %+.2f %% ± %.2f;", ProcThreads.GROUPS.get(g), 100 * share[0],
+                    100 * share[1]));
+        }
+        System.out.printf("%s: CPU per op, on minus off, by thread group, in %% of the process's CPU per op while"
+                + " off:%s%n", mode, groups);
         profiler.close();
         double[] throughput = meanAndCi(ratios);
         double[] cpu = meanAndCi(cpuRatios);
@@ -158,7 +174,8 @@ public final class PairedOverhead {
 
     /**
      * One block: ops per second, process CPU time per op, bytes per second allocated by the workload threads, and
-     * the process CPU time of the block. CPU per op is the steadier of the first two on a shared machine: a
+     * the process CPU time of the block, then the CPU time per op of each group of {@link ProcThreads#GROUPS}
+     * (from {@code /proc}, 10 ms resolution). CPU per op is the steadier of the first two on a shared machine: a
      * neighbour that steals the CPU lowers throughput but not the CPU the work itself takes.
      */
     private double[] measure(Block block) throws Exception {
@@ -167,13 +184,22 @@ public final class PairedOverhead {
         long before = ops.sum();
         long cpuBefore = os.getProcessCpuTime();
         long allocatedBefore = workloadAllocatedBytes();
+        long[] groupsBefore = ProcThreads.cpuNanosByGroup();
         long started = System.nanoTime();
         block.run();
         long nanos = System.nanoTime() - started;
         long done = ops.sum() - before;
         long cpu = os.getProcessCpuTime() - cpuBefore;
-        return new double[] {done * 1e9 / nanos, cpu / (double) done,
-                (workloadAllocatedBytes() - allocatedBefore) * 1e9 / nanos, cpu};
+        long[] groupsAfter = ProcThreads.cpuNanosByGroup();
+        double[] result = new double[4 + groupsAfter.length];
+        result[0] = done * 1e9 / nanos;
+        result[1] = cpu / (double) done;
+        result[2] = (workloadAllocatedBytes() - allocatedBefore) * 1e9 / nanos;
+        result[3] = cpu;
+        for (int g = 0; g < groupsAfter.length; g++) {
+            result[4 + g] = (groupsAfter[g] - groupsBefore[g]) / (double) done;
+        }
+        return result;
     }
 
     private static final List<Long> WORKLOAD_THREADS = new ArrayList<>();

@@ -193,10 +193,10 @@ public final class LookBackRecorder implements AutoCloseable {
 
     /**
      * The look-back recording with its two sample rates multiplied by {@code rateMultiplier}: execution samples
-     * every {@value #EXECUTION_PERIOD_MILLIS}{@code  / rateMultiplier} ms and allocation samples throttled to
-     * {@code 50 * rateMultiplier} a second; every other setting as in production, which always uses 1. For the
-     * benchmarks only: the cost that scales with the sample rates is measured where it is large enough to resolve,
-     * and divided by the samples recorded.
+     * every {@value #EXECUTION_PERIOD_MILLIS}{@code  / rateMultiplier} ms (at least 1 ms) and allocation samples
+     * throttled to {@code 50 * rateMultiplier} a second; every other setting as in production, which always uses 1.
+     * For the benchmarks only: the cost that scales with the sample rates is measured where it is large enough to
+     * resolve, and divided by the samples recorded.
      */
     static Recording newRecording(Duration lookBack, int rateMultiplier) {
         if (rateMultiplier < 1) {
@@ -207,8 +207,9 @@ public final class LookBackRecorder implements AutoCloseable {
         r.setToDisk(true);
         r.setMaxAge(lookBack.plusSeconds(MARGIN_SECONDS));
         r.setMaxSize(MAX_SIZE_BYTES);
-        r.enable("jdk.ExecutionSample").withPeriod(
-                Duration.ofNanos(Duration.ofMillis(EXECUTION_PERIOD_MILLIS).toNanos() / rateMultiplier));
+        // Flight Recorder takes the period in whole milliseconds: below 1 ms it would read 0, which turns it off.
+        r.enable("jdk.ExecutionSample").withPeriod(Duration.ofNanos(
+                Math.max(1_000_000L, Duration.ofMillis(EXECUTION_PERIOD_MILLIS).toNanos() / rateMultiplier)));
         r.enable("jdk.ObjectAllocationSample")
                 .with("throttle", ALLOCATION_THROTTLE_PER_SECOND * rateMultiplier + "/s").withStackTrace();
         r.enable("jdk.OldObjectSample").with("cutoff", "0 ns").withStackTrace();
