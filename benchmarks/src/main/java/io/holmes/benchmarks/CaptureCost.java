@@ -51,7 +51,6 @@ public final class CaptureCost {
     /** Whether to repeat each capture's conversions to split the capture thread's time (off: nothing else runs). */
     private static final boolean REPLAY = !Boolean.getBoolean("captureCost.noReplay");
     private static final LongAdder OPS = new LongAdder();
-    private static volatile long blackhole;
     private static long captureThread;
 
     private CaptureCost() {
@@ -67,18 +66,7 @@ public final class CaptureCost {
         int captures = args.length > 0 ? Integer.parseInt(args[0]) : 6;
         Duration samplingTime = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : 3);
         int cores = Runtime.getRuntime().availableProcessors();
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < cores; i++) {
-            Thread worker = new Thread(() -> {
-                while (true) {
-                    blackhole += Workload.unit();
-                    OPS.increment();
-                }
-            }, "workload-" + i);
-            worker.setDaemon(true);
-            worker.start();
-            workers.add(worker);
-        }
+        List<Thread> workers = Workload.startOnEveryCore(OPS);
         Path dumps = Files.createTempDirectory("holmes-capture-cost");
         Holmes holmes = Holmes.builder()
                 .collectInterval(Duration.ofMillis(100))

@@ -49,7 +49,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PairedOverhead {
 
-    private static volatile long blackhole;
 
     private final LongAdder ops = new LongAdder();
     /** Bytes per second the workload allocated in the latest "off" block. */
@@ -88,15 +87,7 @@ public final class PairedOverhead {
 
     private void run(String mode, int pairs, Duration block) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        for (int i = 0; i < cores; i++) {
-            Thread worker = new Thread(() -> {
-                while (true) {
-                    blackhole += Workload.unit();
-                    ops.increment();
-                }
-            }, "workload-" + i);
-            worker.setDaemon(true);
-            worker.start();
+        for (Thread worker : Workload.startOnEveryCore(ops)) {
             WORKLOAD_THREADS.add(worker.getId());
         }
         Switch profiler = switchFor(mode, block);

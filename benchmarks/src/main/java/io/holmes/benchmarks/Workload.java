@@ -2,7 +2,10 @@ package io.holmes.benchmarks;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 
 /**
@@ -38,6 +41,27 @@ final class Workload {
     static final int HASH_ROUNDS = Integer.getInteger("workload.hashRounds", 0);
 
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+    private static volatile long blackhole;
+
+    /**
+     * Starts one daemon thread per processor, named {@code workload-<n>}, that runs {@link #unit()} without pause
+     * and counts each unit in {@code ops}; returns the threads.
+     */
+    static List<Thread> startOnEveryCore(LongAdder ops) {
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            Thread worker = new Thread(() -> {
+                while (true) {
+                    blackhole += unit();
+                    ops.increment();
+                }
+            }, "workload-" + i);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
+        return workers;
+    }
 
     /**
      * One unit of work, followed by {@link #HASH_ROUNDS} rounds of hashing a preallocated buffer, which take CPU and
