@@ -43,7 +43,8 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * <p>Usage: {@code java -Dworkload.hashRounds=N -cp benchmarks.jar io.holmes.benchmarks.CaptureCost [captures]
  * [seconds]}; {@code CaptureCost sample-cost} measures the cost of one sample, which
- * {@code -DcaptureCost.allocSampleNanos} and {@code -DcaptureCost.cpuSampleNanos} then turn into (d).
+ * {@code -DcaptureCost.allocSampleNanos} and {@code -DcaptureCost.cpuSampleNanos} then turn into (d);
+ * {@code CaptureCost first [captures] [seconds]} prints what each of the first captures of a fresh JVM costs.
  */
 public final class CaptureCost {
 
@@ -61,6 +62,11 @@ public final class CaptureCost {
             System.out.printf("cost of one sample in the sampled thread (workload.hashRounds=%d, load %s):%n",
                     Workload.HASH_ROUNDS, Files.readString(Path.of("/proc/loadavg")).trim());
             io.holmes.internal.capture.SampleCost.perSample(Workload::unit, 8, 1000);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("first")) {
+            firstCaptures(args.length > 1 ? Integer.parseInt(args[1]) : 3,
+                    Duration.ofSeconds(args.length > 2 ? Integer.parseInt(args[2]) : 3));
             return;
         }
         int captures = args.length > 0 ? Integer.parseInt(args[0]) : 6;
@@ -221,6 +227,57 @@ public final class CaptureCost {
                 100 * jit / capacity, without + 100 * jit / capacity);
     }
 
+    /**
+     * The first captures of a JVM, one line each: what a service pays, as its captures come minutes apart and find
+     * Holmes' capture path cold (not yet loaded, linked or compiled). Holmes runs without look-back, whose warm-up
+     * would run the converters before the first capture, unless {@code -DcaptureCost.lookBack=true}. Each capture is
+     * followed by an idle window of its length.
+     */
+    private static void firstCaptures(int captures, Duration samplingTime) throws Exception {
+        Workload.startOnEveryCore(OPS);
+        // -DcaptureCost.lookBack=true: with the default look-back, whose warm-up 10 s after start runs the converters.
+        boolean lookBack = Boolean.getBoolean("captureCost.lookBack");
+        Holmes holmes = Holmes.builder()
+                .collectInterval(Duration.ofMillis(100))
+                .samplingTime(samplingTime)
+                .lookBack(lookBack ? Duration.ofSeconds(30) : Duration.ZERO)
+                .dumpPath(Files.createTempDirectory("holmes-capture-cost"))
+                .memDump(50, 100, 95, Duration.ofMinutes(1))
+                .build().start();
+        Thread.sleep(lookBack ? 25_000 : 10_000); // JIT warm-up of the workload (and look-back's warm-up)
+        java.lang.management.ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        for (int c = 1; c <= captures; c++) {
+            Map<String, Long> before = threadTicks();
+            long loaded = classes.getTotalLoadedClassCount();
+            long capturedBefore = captureThreadCpu();
+            long start = System.nanoTime();
+            captureTogether(holmes);
+            long wall = System.nanoTime() - start;
+            long captureThreadNanos = captureThreadCpu() - capturedBefore;
+            Map<String, Long> on = new TreeMap<>();
+            add(on, before, threadTicks());
+            long newClasses = classes.getTotalLoadedClassCount() - loaded;
+            Thread.sleep(500);
+            before = threadTicks();
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wall));
+            Map<String, Long> off = new TreeMap<>();
+            add(off, before, threadTicks());
+            long jit = 0;
+            for (String name : union(on, off)) {
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    jit += on.getOrDefault(name, 0L) - off.getOrDefault(name, 0L);
+                }
+            }
+            System.out.printf("capture %d: wall %.2f s, holmes-capture %.1f ms, JIT (C1 + C2 threads, on - off) %.0f ms,"
+                            + " classes loaded %d; capture thread + JIT = %.2f %% of wall x %d cores%n", c, wall / 1e9,
+                    captureThreadNanos / 1e6, jit / 1e6, newClasses, 100.0 * (captureThreadNanos + Math.max(0, jit))
+                            / ((double) wall * Runtime.getRuntime().availableProcessors()),
+                    Runtime.getRuntime().availableProcessors());
+            Thread.sleep(500);
+        }
+        holmes.close();
+    }
+
     private static List<DumpEvent> captureTogether(Holmes holmes) throws Exception {
         List<DumpEvent> events = new ArrayList<>();
         for (CompletableFuture<DumpEvent> f : BenchmarkAccess.captureTogether(holmes, DumpType.CPU, DumpType.MEM)) {
@@ -349,7 +406,8 @@ public final class CaptureCost {
                 }
             }
         }
-        return Math.max(0, THREADS.getThreadCpuTime(captureThread));
+        // Before the first capture the thread does not exist yet: it has used no CPU.
+        return captureThread == 0 ? 0 : Math.max(0, THREADS.getThreadCpuTime(captureThread));
     }
 
     private static long allocatedBytes(List<Thread> workers) {
