@@ -3,8 +3,10 @@ package io.holmes.internal.capture;
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.internal.OnceLogger;
+import io.holmes.internal.write.ContentWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.slf4j.Logger;
@@ -90,6 +93,7 @@ public final class LookBackCapture {
             return;
         }
         Path leadJfr = null;
+        EventTimes times = null; // read once from the lead dump: the group's copies are the same bytes
         Instant since = null;
         Instant earliest = null; // one dump serves the group: it reaches back to the earliest window's start
         for (Capture capture : captures) {
@@ -115,8 +119,11 @@ public final class LookBackCapture {
                 } else {
                     jfr = capture.files().copy(leadJfr, "before.jfr");
                 }
+                if (times == null) {
+                    times = EventTimes.read(jfr, Set.copyOf(COUNTED));
+                }
                 long dumped = System.nanoTime();
-                writeViews(capture, jfr, since, began, cpuBegan, dumped);
+                writeViews(capture, jfr, times, since, began, cpuBegan, dumped);
                 warnings.clear("failed");
             } catch (Exception | LinkageError e) {
                 boolean stopping = stopping(capture);
@@ -137,6 +144,7 @@ public final class LookBackCapture {
                 capture.event().lookBack(null);
                 if (leadJfr != null && !capture.files().files().contains(leadJfr)) {
                     leadJfr = null; // it was this capture's: the next one dumps again
+                    times = null;
                 }
             }
         }
@@ -150,8 +158,8 @@ public final class LookBackCapture {
         return Thread.currentThread().isInterrupted() || capture.files().stopped() || recorder.isClosed();
     }
 
-    private void writeViews(Capture capture, Path jfr, Instant since, long began, long cpuBegan, long dumped)
-            throws IOException {
+    private void writeViews(Capture capture, Path jfr, EventTimes times, Instant since, long began, long cpuBegan,
+                            long dumped) throws IOException {
         DumpType type = capture.request().type();
         Instant to = capture.request().triggered();
         Instant from = to.minus(recorder.lookBack());
@@ -169,17 +177,16 @@ public final class LookBackCapture {
         files.add(capture.files().write("before.html", out -> JfrConversions.flameGraph(jfr, args, title, out)));
         long drawn = System.nanoTime();
 
-        Map<String, Long> samples = new LinkedHashMap<>();
-        List<RecordedEvent> live = new ArrayList<>();
-        count(jfr, from, to, samples, live);
+        Map<String, Long> samples = counts(times, from, to);
         if (type == DumpType.MEM) {
+            List<RecordedEvent> live = liveAt(times, to, content -> capture.files().writeScratch("live.jfr", content));
             byte[] profile = LiveObjectsProfile.encode(live, to);
             files.add(capture.files().write("before.live.pb.gz", out -> ThreadDumpCapturer.gzip(profile, out)));
         }
         long end = System.nanoTime();
         if (LOG.isDebugEnabled()) {
             LOG.debug("Holmes wrote the look-back window of a {} event in {} ms ({} ms of CPU): dump {} ms, profile {}"
-                    + " ms, flame graph {} ms, counts {} ms", type, (end - began) / 1_000_000,
+                    + " ms, flame graph {} ms, counts and live objects {} ms", type, (end - began) / 1_000_000,
                     (CPU.getCurrentThreadCpuTime() - cpuBegan) / 1_000_000, (dumped - began) / 1_000_000,
                     (profiled - dumped) / 1_000_000, (drawn - profiled) / 1_000_000, (end - drawn) / 1_000_000);
         }
@@ -189,38 +196,54 @@ public final class LookBackCapture {
     }
 
     /**
-     * Counts the {@link #COUNTED} events of {@code jfr} in {@code [from, to]} into {@code samples}, and collects the
-     * sampled objects alive at {@code to} into {@code live}.
+     * The {@link #COUNTED} events of the window {@code [from, to]}; for old-object samples, those written when the
+     * window was dumped (at or after {@code to}: earlier dumps of the recording left older ones).
      */
-    private static void count(Path jfr, Instant from, Instant to, Map<String, Long> samples, List<RecordedEvent> live)
-            throws IOException {
-        COUNTED.forEach(name -> samples.put(name, 0L));
-        try (RecordingFile file = new RecordingFile(jfr)) {
-            while (file.hasMoreEvents()) {
-                JfrConversions.checkInterrupted();
-                RecordedEvent event = file.readEvent();
-                String name = event.getEventType().getName();
-                if (!samples.containsKey(name)) {
-                    continue;
-                }
-                Instant at = event.getStartTime();
-                if (name.equals(LiveObjectsProfile.OLD_OBJECT_SAMPLE)) {
-                    // Written when the window was dumped, after the trigger; earlier dumps left older ones.
-                    if (!at.isBefore(to)) {
-                        samples.merge(name, 1L, Long::sum);
-                        live.add(event);
-                    }
-                } else if (!at.isBefore(from) && !at.isAfter(to)) {
-                    samples.merge(name, 1L, Long::sum);
-                }
-            }
+    static Map<String, Long> counts(EventTimes times, Instant from, Instant to) {
+        Map<String, Long> samples = new LinkedHashMap<>();
+        for (String type : COUNTED) {
+            samples.put(type, type.equals(LiveObjectsProfile.OLD_OBJECT_SAMPLE)
+                    ? times.countSince(type, to)
+                    : times.count(type, from, to));
         }
+        return samples;
+    }
+
+    /** Where a step writes a file that only the next step reads. */
+    interface Scratch {
+        Path write(ContentWriter content) throws IOException;
     }
 
     /**
-     * Makes every view of every type once from {@code jfr} (a window from {@code from} to {@code to}) into nothing:
+     * The sampled objects alive at {@code to}: the old-object samples Flight Recorder wrote when the window was
+     * dumped. Only the JDK's reader decodes them (their object and its class sit in a constant pool that
+     * async-profiler's reader skips), so it reads a copy of just the chunks that hold them, written to
+     * {@code scratch}, and nothing when there are none.
+     */
+    static List<RecordedEvent> liveAt(EventTimes times, Instant to, Scratch scratch) throws IOException {
+        if (times.countSince(LiveObjectsProfile.OLD_OBJECT_SAMPLE, to) == 0) {
+            return List.of();
+        }
+        Path chunks = scratch.write(out -> times.writeChunksWith(LiveObjectsProfile.OLD_OBJECT_SAMPLE, to, out));
+        List<RecordedEvent> live = new ArrayList<>();
+        try (RecordingFile file = new RecordingFile(chunks)) {
+            while (file.hasMoreEvents()) {
+                JfrConversions.checkInterrupted();
+                RecordedEvent event = file.readEvent();
+                if (event.getEventType().getName().equals(LiveObjectsProfile.OLD_OBJECT_SAMPLE)
+                        && !event.getStartTime().isBefore(to)) {
+                    live.add(event);
+                }
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Makes every view of every type once from {@code jfr} (a window from {@code from} to {@code to}, alone in a
+     * private directory, where it also writes {@code live.jfr}) into nothing:
      * the converter's and Flight Recorder's parsers then have their classes loaded and their first, interpreted runs
-     * behind them before the first event needs them. Writes no file.
+     * behind them before the first event needs them. Writes no other file.
      */
     static void warmUp(Path jfr, Instant from, Instant to) throws IOException {
         for (DumpType type : DumpType.values()) {
@@ -228,8 +251,15 @@ public final class LookBackCapture {
             JfrConversions.pprof(jfr, args, OutputStream.nullOutputStream());
             JfrConversions.flameGraph(jfr, args, "Holmes " + view(type), OutputStream.nullOutputStream());
         }
-        List<RecordedEvent> live = new ArrayList<>();
-        count(jfr, from, to, new LinkedHashMap<>(), live);
+        EventTimes times = EventTimes.read(jfr, Set.copyOf(COUNTED));
+        counts(times, from, to);
+        Path chunks = jfr.resolveSibling("live.jfr");
+        List<RecordedEvent> live = liveAt(times, to, content -> {
+            try (OutputStream out = Files.newOutputStream(chunks)) {
+                content.writeTo(out);
+            }
+            return chunks;
+        });
         ThreadDumpCapturer.gzip(LiveObjectsProfile.encode(live, to), OutputStream.nullOutputStream());
     }
 }

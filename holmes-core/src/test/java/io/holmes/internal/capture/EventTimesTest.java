@@ -1,0 +1,220 @@
+package io.holmes.internal.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link EventTimes} against the JDK's own reader, on a real recording of several chunks in which threads ran,
+ * allocated, parked, waited in native code and kept objects alive.
+ */
+class EventTimesTest {
+
+    private static final String EXECUTION = "jdk.ExecutionSample";
+    private static final String NATIVE = "jdk.NativeMethodSample";
+    private static final String OLD_OBJECT = "jdk.OldObjectSample";
+    private static final Set<String> TYPES = Set.of(EXECUTION, NATIVE, "jdk.ObjectAllocationSample",
+            "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.GarbageCollection", OLD_OBJECT);
+
+    @TempDir
+    static Path tmp;
+    static Path jfr;
+    static List<RecordedEvent> all;
+    /** Objects kept for the old-object sampler. */
+    static final List<byte[]> KEPT = new ArrayList<>();
+
+    @BeforeAll
+    static void record() throws Exception {
+        jfr = tmp.resolve("recording.jfr");
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        try (Recording recording = new Recording()) {
+            recording.enable(EXECUTION).withPeriod(Duration.ofMillis(10));
+            recording.enable(NATIVE).withPeriod(Duration.ofMillis(10));
+            recording.enable("jdk.ObjectAllocationSample").with("throttle", "500/s");
+            recording.enable("jdk.ThreadPark").withThreshold(Duration.ZERO);
+            recording.enable("jdk.GarbageCollection");
+            recording.enable(OLD_OBJECT).with("cutoff", "0 ns");
+            recording.start();
+            threads.addAll(List.of(daemon(() -> burnAndAllocate(stop)), daemon(() -> park(stop)),
+                    daemon(() -> waitInNativeCode(stop))));
+            for (int chunk = 0; chunk < 4; chunk++) {
+                Thread.sleep(400);
+                // Starting and closing another recording makes Flight Recorder begin a new chunk.
+                try (Recording marker = new Recording()) {
+                    marker.start();
+                }
+            }
+            System.gc();
+            recording.stop();
+            recording.dump(jfr);
+        } finally {
+            stop.set(true);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+        all = RecordingFile.readAllEvents(jfr);
+    }
+
+    @AfterAll
+    static void release() {
+        KEPT.clear();
+    }
+
+    private static Thread daemon(Runnable work) {
+        Thread thread = new Thread(work, "event-times-test");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void burnAndAllocate(AtomicBoolean stop) {
+        // 64 MB kept in 64 KB arrays, which the old-object sampler reports when the recording ends.
+        for (int i = 0; i < 1024; i++) {
+            KEPT.add(new byte[64 * 1024]);
+        }
+        long sink = 0;
+        while (!stop.get()) {
+            byte[] garbage = new byte[4096 + (int) (sink & 1023)];
+            sink += garbage.length;
+        }
+    }
+
+    private static void park(AtomicBoolean stop) {
+        while (!stop.get()) {
+            LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    private static void waitInNativeCode(AtomicBoolean stop) {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setSoTimeout(200);
+            while (!stop.get()) {
+                try {
+                    socket.accept().close();
+                } catch (SocketTimeoutException e) {
+                    // waited in accept(), in native code: what the native method sampler sees
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long jdkCount(String type, Instant from, Instant to) {
+        return all.stream().filter(e -> e.getEventType().getName().equals(type))
+                .filter(e -> !e.getStartTime().isBefore(from) && !e.getStartTime().isAfter(to)).count();
+    }
+
+    @Test
+    void countsEachTypeByName_inAnyWindow_asTheJdkReaderDoes() throws Exception {
+        EventTimes times = EventTimes.read(jfr, TYPES);
+        assertThat(times.chunks()).as("chunks").isGreaterThanOrEqualTo(4);
+        Instant first = all.stream().map(RecordedEvent::getStartTime).min(Comparator.naturalOrder()).orElseThrow();
+        Instant last = all.stream().map(RecordedEvent::getStartTime).max(Comparator.naturalOrder()).orElseThrow();
+
+        Map<String, Long> totals = new TreeMap<>();
+        for (String type : TYPES) {
+            totals.put(type, times.count(type, first.minusSeconds(1), last.plusSeconds(1)));
+            assertThat(totals.get(type)).as(type).isEqualTo(jdkCount(type, Instant.MIN, Instant.MAX));
+        }
+        // The recording holds what the threads did, and the two samplers' events stay apart.
+        assertThat(totals.get(EXECUTION)).isGreaterThan(20);
+        assertThat(totals.get(NATIVE)).isGreaterThan(5);
+        assertThat(totals.get("jdk.ObjectAllocationSample")).isGreaterThan(20);
+        assertThat(totals.get("jdk.ThreadPark")).isGreaterThan(20);
+        assertThat(totals.get("jdk.GarbageCollection")).isPositive();
+        assertThat(totals.get(OLD_OBJECT)).isPositive();
+
+        // Windows that begin and end anywhere: at the nanosecond, the JDK converts a later chunk's ticks with a base
+        // that can differ from the chunk's own header by some nanoseconds, so window ends are not event times.
+        Random random = new Random(42);
+        long span = Duration.between(first, last).toNanos();
+        for (int i = 0; i < 200; i++) {
+            Instant a = first.plusNanos((long) (random.nextDouble() * span));
+            Instant b = first.plusNanos((long) (random.nextDouble() * span));
+            Instant from = a.isBefore(b) ? a : b;
+            Instant to = a.isBefore(b) ? b : a;
+            for (String type : TYPES) {
+                assertThat(times.count(type, from, to)).as("%s in [%s, %s]", type, from, to)
+                        .isEqualTo(jdkCount(type, from, to));
+            }
+            assertThat(times.countSince(OLD_OBJECT, from)).isEqualTo(jdkCount(OLD_OBJECT, from, Instant.MAX));
+        }
+    }
+
+    @Test
+    void theChunksHoldingLateEvents_makeARecordingOfTheirOwn_withTheSameEvents() throws Exception {
+        EventTimes times = EventTimes.read(jfr, TYPES);
+        List<Instant> oldObjects = all.stream().filter(e -> e.getEventType().getName().equals(OLD_OBJECT))
+                .map(RecordedEvent::getStartTime).sorted().toList();
+        Instant since = oldObjects.get(0).minusNanos(1000);
+        Path part = tmp.resolve("part.jfr");
+        try (OutputStream out = Files.newOutputStream(part)) {
+            times.writeChunksWith(OLD_OBJECT, since, out);
+        }
+        List<RecordedEvent> read = RecordingFile.readAllEvents(part);
+        // The same samples (times may differ by nanoseconds: the JDK converts by the file's first chunk).
+        assertThat(heapUsages(read)).hasSize(oldObjects.size()).isEqualTo(heapUsages(all));
+        // The sampler wrote them when the recording stopped, in its last chunk: the copy leaves the others out.
+        assertThat(Files.size(part)).isLessThan(Files.size(jfr));
+        assertThat(EventTimes.read(part, TYPES).chunks()).isLessThan(times.chunks());
+        Map<String, Long> kept = read.stream().collect(Collectors.groupingBy(e -> e.getEventType().getName(),
+                Collectors.counting()));
+        assertThat(kept.getOrDefault(EXECUTION, 0L)).isLessThan(jdkCount(EXECUTION, Instant.MIN, Instant.MAX));
+    }
+
+    private static List<Long> heapUsages(List<RecordedEvent> events) {
+        return events.stream().filter(e -> e.getEventType().getName().equals(OLD_OBJECT))
+                .map(e -> e.getLong("lastKnownHeapUsage")).sorted().toList();
+    }
+
+    @Test
+    void aTruncatedFile_orOneWithoutCompressedIntegers_isRefused_namingTheFile() throws Exception {
+        byte[] bytes = Files.readAllBytes(jfr);
+        Path truncated = tmp.resolve("truncated.jfr");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 10));
+        assertThatThrownBy(() -> EventTimes.read(truncated, TYPES)).isInstanceOf(IOException.class)
+                .hasMessageContaining("truncated.jfr");
+
+        byte[] uncompressed = bytes.clone();
+        ByteBuffer.wrap(uncompressed).putInt(64, ByteBuffer.wrap(bytes).getInt(64) & ~1);
+        Path plain = tmp.resolve("plain.jfr");
+        Files.write(plain, uncompressed);
+        assertThatThrownBy(() -> EventTimes.read(plain, TYPES)).isInstanceOf(IOException.class)
+                .hasMessageContaining("plain.jfr").hasMessageContaining("compressed integers");
+
+        Path notJfr = tmp.resolve("text.jfr");
+        Files.writeString(notJfr, "not a recording at all, but long enough to hold a chunk header of 68 bytes....");
+        assertThatThrownBy(() -> EventTimes.read(notJfr, TYPES)).isInstanceOf(IOException.class)
+                .hasMessageContaining("no chunk header");
+    }
+}
