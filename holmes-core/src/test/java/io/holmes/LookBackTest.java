@@ -265,8 +265,9 @@ class LookBackTest {
     /**
      * Stopping Holmes while an event's window is being converted aborts the window quietly: the stop is deliberate,
      * so no WARN, and no file of the aborted event is left in the dump directory or its scratch directory. Each round
-     * stops at an exact moment: when the converter's temporary file of the before-profile (even rounds) or of the
-     * flame graph (odd rounds) has appeared in the scratch directory.
+     * stops at an exact moment: when the window's recording has been given its name in the dump directory, which is
+     * when its events are counted and converted (even rounds), or when the temporary file of the flame graph has
+     * appeared in the scratch directory (odd rounds).
      */
     @Test
     void stoppingWhileAWindowIsConverted_leavesNoFile_andWarnsNothing() throws Exception {
@@ -298,11 +299,14 @@ class LookBackTest {
             for (int round = 0; round < 8; round++) {
                 holmes.start();
                 awaitRecording(holmes);
-                String converting = round % 2 == 0 ? ".before.pb.gz." : ".before.html.";
+                boolean converting = round % 2 == 0;
+                List<String> earlier = dumpFiles().toList(); // finished events of earlier rounds stay
                 var event = holmes.dump(round % 3 == 0 ? DumpType.MEM : DumpType.CPU);
                 try {
                     await().atMost(60, TimeUnit.SECONDS).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-                            .until(() -> event.isDone() || scratchFiles().anyMatch(n -> n.contains(converting)));
+                            .until(() -> event.isDone() || (converting
+                                    ? dumpFiles().anyMatch(n -> n.endsWith(".before.jfr") && !earlier.contains(n))
+                                    : scratchFiles().anyMatch(n -> n.contains(".before.html."))));
                 } finally {
                     holmes.stop();
                 }
@@ -324,6 +328,12 @@ class LookBackTest {
             }
         }
         assertThat(stoppedMidWindow).as("rounds stopped while their window was written").isPositive();
+    }
+
+    private java.util.stream.Stream<String> dumpFiles() throws java.io.IOException {
+        try (var files = Files.list(tmp)) {
+            return files.map(f -> f.getFileName().toString()).toList().stream();
+        }
     }
 
     private java.util.stream.Stream<String> scratchFiles() throws java.io.IOException {

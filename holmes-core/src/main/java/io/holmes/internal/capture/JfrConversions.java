@@ -14,7 +14,10 @@ import one.convert.Arguments;
 import one.convert.Filter;
 import one.convert.JfrToFlame;
 import one.convert.JfrToPprof;
+import one.jfr.Dictionary;
 import one.jfr.JfrReader;
+import one.jfr.event.EventAggregator;
+import one.jfr.event.EventCollector;
 
 /**
  * Turns a JFR file into the other two formats with async-profiler's own converter (shipped in ap-loader), which
@@ -28,6 +31,12 @@ final class JfrConversions {
     /** async-profiler writes TLAB events; JFR's sampler writes {@code jdk.ObjectAllocationSample}. */
     static final Set<String> ALLOCATION_EVENTS =
             Set.of("jdk.ObjectAllocationInNewTLAB", "jdk.ObjectAllocationOutsideTLAB", "jdk.ObjectAllocationSample");
+
+    /**
+     * The converter arguments of an allocation profile: weighted by bytes, not by sample count, since a reader wants
+     * the methods that allocate the most memory.
+     */
+    static final List<String> ALLOCATION_VIEW = List.of("--alloc", "--total");
 
     private JfrConversions() {
     }
@@ -52,38 +61,79 @@ final class JfrConversions {
         }
     }
 
-    /** Writes the view {@code converterArgs} select (for example {@code --lock --total}) as gzipped pprof. */
-    static void pprof(Path jfr, List<String> converterArgs, OutputStream out) throws IOException {
-        try (JfrReader reader = new JfrReader(jfr.toString())) {
-            JfrToPprof converter = new JfrToPprof(reader, new Arguments(converterArgs.toArray(new String[0]))) {
-                @Override
-                protected void collectEvents(Filter filter) throws IOException {
-                    checkInterrupted();
-                    super.collectEvents(filter);
-                }
-            };
-            converter.convert();
+    /**
+     * One view of a recording (the events {@code converterArgs} select), parsed once and held in memory as both a
+     * pprof profile and a flame graph. The converter parses a whole recording for each output, and for a look-back
+     * window most of that work is the chunks' metadata and constant pools, the same for both; here the pprof
+     * converter reads each chunk and hands the flame graph the chunk's aggregated events.
+     */
+    static final class View {
+        private final JfrToPprof pprof;
+        private final FlameFeed flame;
+
+        private View(JfrToPprof pprof, FlameFeed flame) {
+            this.pprof = pprof;
+            this.flame = flame;
+        }
+
+        /** Writes the view as gzipped pprof, as the converter's {@code JfrToPprof} does. */
+        void writePprof(OutputStream out) throws IOException {
             GZIPOutputStream gzip = new GZIPOutputStream(out, 8192);
-            converter.dump(gzip);
+            pprof.dump(gzip);
             gzip.finish();
+        }
+
+        /** Writes the view as an HTML flame graph, as the converter's {@code JfrToFlame} does. */
+        void writeFlameGraph(OutputStream out) throws IOException {
+            flame.dump(out);
         }
     }
 
-    /** Writes the view {@code converterArgs} select as an HTML flame graph titled {@code title}. */
-    static void flameGraph(Path jfr, List<String> converterArgs, String title, OutputStream out) throws IOException {
-        List<String> args = new ArrayList<>(converterArgs);
-        args.add("--title");
-        args.add(title);
+    /** Parses the view {@code converterArgs} select once, for a pprof profile and a flame graph titled {@code title}. */
+    static View view(Path jfr, List<String> converterArgs, String title) throws IOException {
+        List<String> flameArgs = new ArrayList<>(converterArgs);
+        flameArgs.add("--title");
+        flameArgs.add(title);
         try (JfrReader reader = new JfrReader(jfr.toString())) {
-            JfrToFlame converter = new JfrToFlame(reader, new Arguments(args.toArray(new String[0]))) {
+            FlameFeed flame = new FlameFeed(reader, new Arguments(flameArgs.toArray(new String[0])));
+            JfrToPprof pprof = new JfrToPprof(reader, new Arguments(converterArgs.toArray(new String[0]))) {
                 @Override
                 protected void collectEvents(Filter filter) throws IOException {
                     checkInterrupted();
                     super.collectEvents(filter);
                 }
+
+                @Override
+                protected void convertChunk() {
+                    super.convertChunk();
+                    flame.take(collector);
+                }
             };
-            converter.convert();
-            converter.dump(out);
+            pprof.convert();
+            return new View(pprof, flame);
+        }
+    }
+
+    /** A flame graph converter fed chunk by chunk with the events another converter read and aggregated. */
+    private static final class FlameFeed extends JfrToFlame {
+
+        FlameFeed(JfrReader reader, Arguments args) {
+            super(reader, args);
+        }
+
+        @Override
+        protected EventCollector createCollector(Arguments args) {
+            return new EventAggregator(args.threads, args.grain); // what the converter makes for these arguments
+        }
+
+        /** Adds the current chunk's events, aggregated by {@code chunk}, as the converter adds a chunk it read. */
+        void take(EventCollector chunk) {
+            methodNames = new Dictionary<>(); // ids are the chunk's own
+            EventAggregator events = (EventAggregator) collector;
+            events.beforeChunk();
+            chunk.forEach(events::collect);
+            events.afterChunk();
+            convertChunk();
         }
     }
 
@@ -118,9 +168,7 @@ final class JfrConversions {
     private static Arguments arguments(boolean allocation, String title) {
         List<String> args = new ArrayList<>();
         if (allocation) {
-            // Weighted by bytes, not by sample count: a reader wants the methods that allocate the most memory.
-            args.add("--alloc");
-            args.add("--total");
+            args.addAll(ALLOCATION_VIEW);
         }
         if (title != null) {
             args.add("--title");

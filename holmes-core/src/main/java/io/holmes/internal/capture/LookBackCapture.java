@@ -172,10 +172,11 @@ public final class LookBackCapture {
         long seconds = Math.max(1, Duration.between(from, to).toSeconds());
         String title = "Holmes " + view(type) + ", " + seconds + " s BEFORE the trigger " + capture.files().stamp()
                 + " (" + capture.request().reason() + ")";
-        files.add(capture.files().write("before.pb.gz", out -> JfrConversions.pprof(jfr, args, out)));
-        long profiled = System.nanoTime();
-        files.add(capture.files().write("before.html", out -> JfrConversions.flameGraph(jfr, args, title, out)));
-        long drawn = System.nanoTime();
+        JfrConversions.View view = JfrConversions.view(jfr, args, title);
+        long converted = System.nanoTime();
+        files.add(capture.files().write("before.pb.gz", view::writePprof));
+        files.add(capture.files().write("before.html", view::writeFlameGraph));
+        long written = System.nanoTime();
 
         Map<String, Long> samples = counts(times, from, to);
         if (type == DumpType.MEM) {
@@ -185,10 +186,11 @@ public final class LookBackCapture {
         }
         long end = System.nanoTime();
         if (LOG.isDebugEnabled()) {
-            LOG.debug("Holmes wrote the look-back window of a {} event in {} ms ({} ms of CPU): dump {} ms, profile {}"
-                    + " ms, flame graph {} ms, counts and live objects {} ms", type, (end - began) / 1_000_000,
-                    (CPU.getCurrentThreadCpuTime() - cpuBegan) / 1_000_000, (dumped - began) / 1_000_000,
-                    (profiled - dumped) / 1_000_000, (drawn - profiled) / 1_000_000, (end - drawn) / 1_000_000);
+            LOG.debug("Holmes wrote the look-back window of a {} event in {} ms ({} ms of CPU): dump and counts {}"
+                    + " ms, conversion {} ms, profile and flame graph files {} ms, live objects {} ms", type,
+                    (end - began) / 1_000_000, (CPU.getCurrentThreadCpuTime() - cpuBegan) / 1_000_000,
+                    (dumped - began) / 1_000_000, (converted - dumped) / 1_000_000, (written - converted) / 1_000_000,
+                    (end - written) / 1_000_000);
         }
         capture.event().lookBack(new DumpEvent.LookBack(from, to, view(type), samples, files))
                 // CPU samples per second and thread in the window, as Pyroscope's ingest API expects it.
@@ -247,9 +249,9 @@ public final class LookBackCapture {
      */
     static void warmUp(Path jfr, Instant from, Instant to) throws IOException {
         for (DumpType type : DumpType.values()) {
-            List<String> args = converterArgs(type, from, to);
-            JfrConversions.pprof(jfr, args, OutputStream.nullOutputStream());
-            JfrConversions.flameGraph(jfr, args, "Holmes " + view(type), OutputStream.nullOutputStream());
+            JfrConversions.View view = JfrConversions.view(jfr, converterArgs(type, from, to), "Holmes " + view(type));
+            view.writePprof(OutputStream.nullOutputStream());
+            view.writeFlameGraph(OutputStream.nullOutputStream());
         }
         EventTimes times = EventTimes.read(jfr, Set.copyOf(COUNTED));
         counts(times, from, to);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -117,7 +118,7 @@ public final class ProfileCapturer implements Capturer {
             allocRate = meter.bytesPerSecond();
             allocBytes = settings.allocBytes() == 0 ? AllocationRate.interval(allocRate) : settings.allocBytes();
         }
-        Recorder recorder = start(cpu, mem, raw, allocBytes);
+        Recorder recorder = start(cpu, mem, raw, allocBytes, lead);
         Instant recordingStart = Instant.now();
         long began = System.nanoTime();
         String histogramBefore = null;
@@ -165,8 +166,11 @@ public final class ProfileCapturer implements Capturer {
             String title = FlameGraphPage.title(
                     (allocation ? "allocation profile" : "CPU profile") + " AFTER the trigger", capture.request(),
                     recordingStart, coveredMillis, engine);
+            // The allocation profile's two files come from one parse; the CPU profile is Holmes' own.
+            JfrConversions.View view = allocation ? JfrConversions.view(jfr, JfrConversions.ALLOCATION_VIEW, title)
+                    : null;
             if (allocation) {
-                capture.files().write("pb.gz", out -> JfrConversions.pprof(jfr, true, out));
+                capture.files().write("pb.gz", view::writePprof);
             } else {
                 long period = recorder.cpuPeriod().toNanos();
                 capture.files().write("pb.gz", out -> CpuTimeProfile.write(jfr, period, out));
@@ -174,8 +178,10 @@ public final class ProfileCapturer implements Capturer {
             if (samples == 0) {
                 capture.files().write("html", out -> FlameGraphPage.empty(title, engine + " recorded no "
                         + (allocation ? "allocation" : "CPU") + " samples in " + coveredMillis + " ms", out));
+            } else if (allocation) {
+                capture.files().write("html", view::writeFlameGraph);
             } else {
-                capture.files().write("html", out -> JfrConversions.flameGraph(jfr, allocation, title, out));
+                capture.files().write("html", out -> JfrConversions.flameGraph(jfr, false, title, out));
             }
             String leadName = leadJfr.getFileName().toString();
             capture.event()
@@ -275,13 +281,19 @@ public final class ProfileCapturer implements Capturer {
         }
     }
 
-    private Recorder start(boolean cpu, boolean mem, Path raw, long allocBytes) throws ProfilerUnavailableException {
+    private Recorder start(boolean cpu, boolean mem, Path raw, long allocBytes, Capture lead)
+            throws ProfilerUnavailableException {
         try {
             AsyncProfilerOwner.Session session =
                     profiler.start(cpu, settings.cpuInterval().toNanos(), allocBytes, raw);
             warnings.clear("fallback");
             return new AsyncRecorder(session);
         } catch (ProfilerUnavailableException unavailable) {
+            if (lead.files().stopped() || Thread.currentThread().isInterrupted()) {
+                // Holmes' stop removed the scratch directory the recording was to be written in: not a fault of
+                // the profiler, and no reason to fall back.
+                throw new CancellationException("Holmes stopped before the capture began: " + unavailable.getMessage());
+            }
             warnings.warn("fallback", "Holmes records {} with JDK Flight Recorder instead: {}",
                     cpu && mem ? "CPU and allocations" : cpu ? "CPU" : "allocations", unavailable.getMessage());
             JfrSession session = JfrSession.start(cpu ? settings.cpuInterval() : null, mem);

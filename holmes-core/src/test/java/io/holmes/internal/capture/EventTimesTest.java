@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -20,26 +17,22 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link EventTimes} against the JDK's own reader, on a real recording of several chunks in which threads ran,
- * allocated, parked, waited in native code and kept objects alive.
+ * {@link EventTimes} against the JDK's own reader, on a {@linkplain ChunkedRecording real recording of several
+ * chunks}.
  */
 class EventTimesTest {
 
-    private static final String EXECUTION = "jdk.ExecutionSample";
-    private static final String NATIVE = "jdk.NativeMethodSample";
-    private static final String OLD_OBJECT = "jdk.OldObjectSample";
+    private static final String EXECUTION = ChunkedRecording.EXECUTION;
+    private static final String NATIVE = ChunkedRecording.NATIVE;
+    private static final String OLD_OBJECT = ChunkedRecording.OLD_OBJECT;
     private static final Set<String> TYPES = Set.of(EXECUTION, NATIVE, "jdk.ObjectAllocationSample",
             "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.GarbageCollection", OLD_OBJECT);
 
@@ -47,86 +40,12 @@ class EventTimesTest {
     static Path tmp;
     static Path jfr;
     static List<RecordedEvent> all;
-    /** Objects kept for the old-object sampler. */
-    static final List<byte[]> KEPT = new ArrayList<>();
 
     @BeforeAll
     static void record() throws Exception {
         jfr = tmp.resolve("recording.jfr");
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        try (Recording recording = new Recording()) {
-            recording.enable(EXECUTION).withPeriod(Duration.ofMillis(10));
-            recording.enable(NATIVE).withPeriod(Duration.ofMillis(10));
-            recording.enable("jdk.ObjectAllocationSample").with("throttle", "500/s");
-            recording.enable("jdk.ThreadPark").withThreshold(Duration.ZERO);
-            recording.enable("jdk.GarbageCollection");
-            recording.enable(OLD_OBJECT).with("cutoff", "0 ns");
-            recording.start();
-            threads.addAll(List.of(daemon(() -> burnAndAllocate(stop)), daemon(() -> park(stop)),
-                    daemon(() -> waitInNativeCode(stop))));
-            for (int chunk = 0; chunk < 4; chunk++) {
-                Thread.sleep(400);
-                // Starting and closing another recording makes Flight Recorder begin a new chunk.
-                try (Recording marker = new Recording()) {
-                    marker.start();
-                }
-            }
-            System.gc();
-            recording.stop();
-            recording.dump(jfr);
-        } finally {
-            stop.set(true);
-            for (Thread thread : threads) {
-                thread.join();
-            }
-        }
+        ChunkedRecording.record(jfr);
         all = RecordingFile.readAllEvents(jfr);
-    }
-
-    @AfterAll
-    static void release() {
-        KEPT.clear();
-    }
-
-    private static Thread daemon(Runnable work) {
-        Thread thread = new Thread(work, "event-times-test");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    private static void burnAndAllocate(AtomicBoolean stop) {
-        // 64 MB kept in 64 KB arrays, which the old-object sampler reports when the recording ends.
-        for (int i = 0; i < 1024; i++) {
-            KEPT.add(new byte[64 * 1024]);
-        }
-        long sink = 0;
-        while (!stop.get()) {
-            byte[] garbage = new byte[4096 + (int) (sink & 1023)];
-            sink += garbage.length;
-        }
-    }
-
-    private static void park(AtomicBoolean stop) {
-        while (!stop.get()) {
-            LockSupport.parkNanos(2_000_000);
-        }
-    }
-
-    private static void waitInNativeCode(AtomicBoolean stop) {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setSoTimeout(200);
-            while (!stop.get()) {
-                try {
-                    socket.accept().close();
-                } catch (SocketTimeoutException e) {
-                    // waited in accept(), in native code: what the native method sampler sees
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static long jdkCount(String type, Instant from, Instant to) {
