@@ -3,10 +3,8 @@ package io.holmes.internal.capture;
 import io.holmes.DumpEvent;
 import io.holmes.DumpType;
 import io.holmes.internal.OnceLogger;
-import io.holmes.internal.write.ContentWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -17,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +36,7 @@ public final class LookBackCapture {
 
     /** Event types counted in the JSON: the evidence the recorder keeps. */
     static final List<String> COUNTED = List.of("jdk.ExecutionSample", "jdk.ObjectAllocationSample",
-            "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.GarbageCollection", LiveObjectsProfile.OLD_OBJECT_SAMPLE);
+            "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.GarbageCollection", OldObjectSamples.EVENT);
 
     /** The event detail of a window that Holmes' stop cut short. */
     static final String STOPPED = "aborted: Holmes stopped";
@@ -180,8 +176,7 @@ public final class LookBackCapture {
 
         Map<String, Long> samples = counts(times, from, to);
         if (type == DumpType.MEM) {
-            List<RecordedEvent> live = liveAt(times, to, content -> capture.files().writeScratch("live.jfr", content));
-            byte[] profile = LiveObjectsProfile.encode(live, to);
+            byte[] profile = LiveObjectsProfile.encode(liveAt(times, to, jfr), to);
             files.add(capture.files().write("before.live.pb.gz", out -> ThreadDumpCapturer.gzip(profile, out)));
         }
         long end = System.nanoTime();
@@ -204,48 +199,25 @@ public final class LookBackCapture {
     static Map<String, Long> counts(EventTimes times, Instant from, Instant to) {
         Map<String, Long> samples = new LinkedHashMap<>();
         for (String type : COUNTED) {
-            samples.put(type, type.equals(LiveObjectsProfile.OLD_OBJECT_SAMPLE)
+            samples.put(type, type.equals(OldObjectSamples.EVENT)
                     ? times.countSince(type, to)
                     : times.count(type, from, to));
         }
         return samples;
     }
 
-    /** Where a step writes a file that only the next step reads. */
-    interface Scratch {
-        Path write(ContentWriter content) throws IOException;
-    }
-
     /**
      * The sampled objects alive at {@code to}: the old-object samples Flight Recorder wrote when the window was
-     * dumped. Only the JDK's reader decodes them (their object and its class sit in a constant pool that
-     * async-profiler's reader skips), so it reads a copy of just the chunks that hold them, written to
-     * {@code scratch}, and nothing when there are none.
+     * dumped, decoded from just the chunks that hold them.
      */
-    static List<RecordedEvent> liveAt(EventTimes times, Instant to, Scratch scratch) throws IOException {
-        if (times.countSince(LiveObjectsProfile.OLD_OBJECT_SAMPLE, to) == 0) {
-            return List.of();
-        }
-        Path chunks = scratch.write(out -> times.writeChunksWith(LiveObjectsProfile.OLD_OBJECT_SAMPLE, to, out));
-        List<RecordedEvent> live = new ArrayList<>();
-        try (RecordingFile file = new RecordingFile(chunks)) {
-            while (file.hasMoreEvents()) {
-                JfrConversions.checkInterrupted();
-                RecordedEvent event = file.readEvent();
-                if (event.getEventType().getName().equals(LiveObjectsProfile.OLD_OBJECT_SAMPLE)
-                        && !event.getStartTime().isBefore(to)) {
-                    live.add(event);
-                }
-            }
-        }
-        return live;
+    static List<OldObjectSamples.Sample> liveAt(EventTimes times, Instant to, Path jfr) throws IOException {
+        return OldObjectSamples.read(times.chunksWith(OldObjectSamples.EVENT, to), to, jfr.getFileName().toString());
     }
 
     /**
-     * Makes every view of every type once from {@code jfr} (a window from {@code from} to {@code to}, alone in a
-     * private directory, where it also writes {@code live.jfr}) into nothing:
+     * Makes every view of every type once from {@code jfr} (a window from {@code from} to {@code to}) into nothing:
      * the converter's and Flight Recorder's parsers then have their classes loaded and their first, interpreted runs
-     * behind them before the first event needs them. Writes no other file.
+     * behind them before the first event needs them. Writes no file.
      */
     static void warmUp(Path jfr, Instant from, Instant to) throws IOException {
         for (DumpType type : DumpType.values()) {
@@ -255,13 +227,7 @@ public final class LookBackCapture {
         }
         EventTimes times = EventTimes.read(jfr, Set.copyOf(COUNTED));
         counts(times, from, to);
-        Path chunks = jfr.resolveSibling("live.jfr");
-        List<RecordedEvent> live = liveAt(times, to, content -> {
-            try (OutputStream out = Files.newOutputStream(chunks)) {
-                content.writeTo(out);
-            }
-            return chunks;
-        });
+        List<OldObjectSamples.Sample> live = liveAt(times, to, jfr);
         ThreadDumpCapturer.gzip(LiveObjectsProfile.encode(live, to), OutputStream.nullOutputStream());
     }
 }

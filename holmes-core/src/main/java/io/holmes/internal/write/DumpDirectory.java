@@ -349,17 +349,8 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
     /** Writes {@code target} whole for an event begun at {@code generation} (see {@link #scratchPath(String, String, long)}). */
     void writeAtomically(Path target, ContentWriter content, long generation) throws IOException {
         Path temp = scratchPath(target.getFileName().toString(), "tmp", generation);
-        writeNew(temp, content, true);
-        moveIntoPlace(temp, target);
-    }
-
-    /**
-     * Writes {@code content} to {@code file}, which must not exist yet (not even as a link), created with owner-only
-     * permissions, and forced to the disk when {@code force} (a file that stays); deletes it when writing fails.
-     */
-    void writeNew(Path file, ContentWriter content, boolean force) throws IOException {
         try {
-            try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), Scratch.fileAttributes(posix))) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
                 // Some writers (the profile converters) close the stream they are given; the file is ours to close.
@@ -375,14 +366,13 @@ public final class DumpDirectory implements ProfileReporter, AutoCloseable {
                     }
                 });
                 out.flush();
-                if (force) {
-                    channel.force(true);
-                }
+                channel.force(true);
             }
         } catch (IOException | RuntimeException | Error e) {
-            deleteQuietly(file);
+            deleteQuietly(temp);
             throw e;
         }
+        moveIntoPlace(temp, target);
     }
 
     void deleteQuietly(Path file) {

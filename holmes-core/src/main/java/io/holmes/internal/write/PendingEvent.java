@@ -88,16 +88,6 @@ public final class PendingEvent {
     }
 
     /**
-     * Writes {@code content} to a new {@linkplain #scratch(String) scratch} file with owner-only permissions, for a
-     * reader of the next step; {@link #discardScratch()} deletes it.
-     */
-    public Path writeScratch(String extension, ContentWriter content) throws IOException {
-        Path path = scratch(extension);
-        directory.writeNew(path, content, false);
-        return path;
-    }
-
-    /**
      * Gives a finished scratch file its final name {@code <type>.<stamp>.<extension>} and owner-only
      * permissions, atomically, and remembers it.
      */

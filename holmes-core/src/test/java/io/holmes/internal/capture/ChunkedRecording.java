@@ -22,6 +22,9 @@ final class ChunkedRecording {
     static final String NATIVE = "jdk.NativeMethodSample";
     static final String OLD_OBJECT = "jdk.OldObjectSample";
 
+    /** Where the allocating thread publishes each array, so that the JIT cannot remove the allocation. */
+    static volatile byte[] lastGarbage;
+
     private ChunkedRecording() {
     }
 
@@ -74,6 +77,7 @@ final class ChunkedRecording {
         while (!stop.get()) {
             byte[] garbage = new byte[4096 + (int) (sink & 1023)];
             sink += garbage.length;
+            lastGarbage = garbage; // escapes: a compiled loop would otherwise allocate nothing
         }
     }
 

@@ -1,0 +1,199 @@
+package io.holmes.internal.capture;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One chunk of a JDK Flight Recorder file, read at the level of its records, and the types its metadata declares.
+ *
+ * <p>A chunk begins with a 68-byte header: the magic {@code FLR\0}, the version, the chunk's size, where its
+ * constant pools and metadata are, its start in epoch nanoseconds and in ticks, ticks per second, and a features
+ * word whose lowest bit says integers are compressed. Records follow, each beginning with its size and type id:
+ * type 0 is the metadata, type 1 a checkpoint of constant pools, the others events. Integers are compressed (seven
+ * bits a byte), floating-point numbers are raw big-endian. The metadata is a string table and a tree of elements,
+ * each a name, attributes and children; the {@code class} elements declare the types, their {@code field} children
+ * the fields in the order the values are written.
+ */
+final class JfrChunk {
+
+    static final int HEADER_SIZE = 68;
+    static final long METADATA = 0;
+    static final long CHECKPOINT = 1;
+    private static final int MAGIC = 0x464c5200; // "FLR\0"
+    private static final int FEATURE_COMPRESSED_INTEGERS = 1;
+
+    /** A field of a type: its name, its type's id, whether it refers into a constant pool, whether an array. */
+    record Field(String name, long type, boolean constantPool, boolean array) {
+    }
+
+    /** A type the metadata declares: its name and fields; primitives and strings have none. */
+    record Type(long id, String name, List<Field> fields) {
+
+        /** The index of the field named {@code name}, or -1. */
+        int index(String name) {
+            for (int i = 0; i < fields.size(); i++) {
+                if (fields.get(i).name().equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private final ByteBuffer chunk;
+    private final Map<Long, Type> types;
+    private final Map<String, Type> typesByName = new HashMap<>();
+
+    private JfrChunk(ByteBuffer chunk, Map<Long, Type> types) {
+        this.chunk = chunk;
+        this.types = types;
+        types.values().forEach(t -> typesByName.put(t.name(), t));
+    }
+
+    /** The size of the chunk that begins at {@code offset} of {@code file}, checked against the file's end. */
+    static int size(ByteBuffer file, int offset, String name) throws IOException {
+        if (file.limit() - offset < HEADER_SIZE || file.getInt(offset) != MAGIC) {
+            throw new IOException(name + " has no chunk header at byte " + offset);
+        }
+        long size = file.getLong(offset + 8);
+        if (size < HEADER_SIZE || size > file.limit() - offset) {
+            throw new IOException(name + " has a chunk of " + size + " bytes at byte " + offset
+                    + ", beyond the file's end");
+        }
+        if ((file.getInt(offset + 64) & FEATURE_COMPRESSED_INTEGERS) == 0) {
+            throw new IOException(name + " has a chunk without compressed integers at byte " + offset);
+        }
+        return (int) size;
+    }
+
+    /** Reads the metadata of {@code chunk}, a buffer holding exactly one chunk (see {@link #size}). */
+    static JfrChunk read(ByteBuffer chunk, String name) throws IOException {
+        ByteBuffer in = chunk.duplicate();
+        in.position((int) chunk.getLong(24));
+        varlong(in); // size
+        if (varlong(in) != METADATA) {
+            throw new IOException(name + " has no metadata where its chunk header says");
+        }
+        varlong(in); // start time
+        varlong(in); // duration
+        varlong(in); // metadata id
+        String[] strings = new String[(int) varlong(in)];
+        for (int i = 0; i < strings.length; i++) {
+            strings[i] = string(in);
+        }
+        Map<Long, Type> types = new HashMap<>();
+        element(in, strings, types);
+        return new JfrChunk(chunk, types);
+    }
+
+    /** Reads one element and its children, adding each {@code class} element to {@code types}. */
+    private static void element(ByteBuffer in, String[] strings, Map<Long, Type> types) {
+        String element = strings[(int) varlong(in)];
+        Map<String, String> attributes = attributes(in, strings);
+        int children = (int) varlong(in);
+        if (!element.equals("class")) {
+            for (int i = 0; i < children; i++) {
+                element(in, strings, types);
+            }
+            return;
+        }
+        List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < children; i++) {
+            int child = in.position();
+            String childElement = strings[(int) varlong(in)];
+            if (childElement.equals("field")) {
+                Map<String, String> field = attributes(in, strings);
+                fields.add(new Field(field.get("name"), Long.parseLong(field.get("class")),
+                        "true".equals(field.get("constantPool")), "1".equals(field.get("dimension"))));
+            }
+            in.position(child);
+            element(in, strings, types); // the field's own children (annotations) are skipped this way
+        }
+        long id = Long.parseLong(attributes.get("id"));
+        types.put(id, new Type(id, attributes.get("name"), List.copyOf(fields)));
+    }
+
+    private static Map<String, String> attributes(ByteBuffer in, String[] strings) {
+        int count = (int) varlong(in);
+        Map<String, String> attributes = new HashMap<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            String key = strings[(int) varlong(in)];
+            attributes.put(key, strings[(int) varlong(in)]);
+        }
+        return attributes;
+    }
+
+    /** The type named {@code name}, or {@code null} when this chunk does not declare it. */
+    Type type(String name) {
+        return typesByName.get(name);
+    }
+
+    /** The type of id {@code id}, or {@code null}. */
+    Type type(long id) {
+        return types.get(id);
+    }
+
+    /** The chunk's bytes, positioned nowhere in particular: readers duplicate it. */
+    ByteBuffer buffer() {
+        return chunk.duplicate();
+    }
+
+    /** Epoch nanoseconds of {@code ticks}, by this chunk's header. */
+    long nanos(long ticks) {
+        return chunk.getLong(32) + (long) ((ticks - chunk.getLong(48)) / ticksPerNano());
+    }
+
+    /** Nanoseconds of a span of {@code ticks}. */
+    long spanNanos(long ticks) {
+        return (long) (ticks / ticksPerNano());
+    }
+
+    private double ticksPerNano() {
+        return chunk.getLong(56) / 1e9;
+    }
+
+    /** A string as Flight Recorder encodes it: a tag (null, empty, pool reference, UTF-8, chars, Latin-1) and data. */
+    static String string(ByteBuffer in) {
+        byte encoding = in.get();
+        switch (encoding) {
+            case 0:
+                return null;
+            case 1:
+                return "";
+            case 2:
+                throw new IllegalArgumentException("a string from a constant pool where one is written in place");
+            case 3, 5: {
+                byte[] bytes = new byte[(int) varlong(in)];
+                in.get(bytes);
+                return new String(bytes, encoding == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            }
+            case 4: {
+                char[] chars = new char[(int) varlong(in)];
+                for (int i = 0; i < chars.length; i++) {
+                    chars[i] = (char) varlong(in);
+                }
+                return new String(chars);
+            }
+            default:
+                throw new IllegalArgumentException("string encoding " + encoding);
+        }
+    }
+
+    /** A compressed integer: seven bits a byte, low bits first, the eighth bit set on all but the last; nine at most. */
+    static long varlong(ByteBuffer in) {
+        long value = 0;
+        for (int shift = 0; shift < 56; shift += 7) {
+            byte b = in.get();
+            value |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return value;
+            }
+        }
+        return value | (long) (in.get() & 0xff) << 56;
+    }
+}

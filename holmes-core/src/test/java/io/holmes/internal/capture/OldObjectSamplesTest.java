@@ -1,0 +1,105 @@
+package io.holmes.internal.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holmes.testing.Pprof;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedObject;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link OldObjectSamples} against the JDK's own reader, on a {@linkplain ChunkedRecording real recording} whose
+ * allocating thread kept 64 MB alive until the recording stopped.
+ */
+class OldObjectSamplesTest {
+
+    @TempDir
+    static Path tmp;
+    static Path jfr;
+
+    @BeforeAll
+    static void record() throws Exception {
+        jfr = tmp.resolve("recording.jfr");
+        ChunkedRecording.record(jfr);
+    }
+
+    /** What the JDK's reader says of each sample, as the look-back's live view took it before this decoder. */
+    private static OldObjectSamples.Sample fromJdk(RecordedEvent event) {
+        String className = "[unknown class]";
+        RecordedObject object = event.hasField("object") ? event.getValue("object") : null;
+        if (object != null && object.hasField("type")) {
+            RecordedClass type = object.getClass("type");
+            if (type != null) {
+                className = type.getName();
+            }
+        }
+        List<OldObjectSamples.Frame> frames = new ArrayList<>();
+        if (event.getStackTrace() != null) {
+            for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                frames.add(new OldObjectSamples.Frame(
+                        frame.getMethod().getType().getName() + "." + frame.getMethod().getName(),
+                        frame.getLineNumber()));
+            }
+        }
+        return new OldObjectSamples.Sample(className, frames,
+                event.hasField("objectSize") ? event.getLong("objectSize") : null,
+                event.hasField("objectAge") ? event.getDuration("objectAge").toNanos() : null);
+    }
+
+    @Test
+    void decodesEverySampleAsTheJdkReaderDoes_fromJustTheChunksThatHoldThem() throws Exception {
+        EventTimes times = EventTimes.read(jfr, java.util.Set.of(OldObjectSamples.EVENT));
+        Instant since = RecordingFile.readAllEvents(jfr).stream().map(RecordedEvent::getStartTime)
+                .min(Comparator.naturalOrder()).orElseThrow();
+        List<OldObjectSamples.Sample> decoded =
+                OldObjectSamples.read(times.chunksWith(OldObjectSamples.EVENT, since), since, "recording.jfr");
+
+        // The JDK's reader on the same chunks, in a file of their own (its times then follow their own headers).
+        Path part = tmp.resolve("part.jfr");
+        try (OutputStream out = Files.newOutputStream(part)) {
+            times.writeChunksWith(OldObjectSamples.EVENT, since, out);
+        }
+        List<OldObjectSamples.Sample> expected = RecordingFile.readAllEvents(part).stream()
+                .filter(e -> e.getEventType().getName().equals(OldObjectSamples.EVENT))
+                .map(OldObjectSamplesTest::fromJdk).toList();
+
+        assertThat(decoded).isNotEmpty().isEqualTo(expected);
+        // What the thread kept is among them, by its class and the method that allocated it.
+        assertThat(decoded).anyMatch(s -> s.className().equals("byte[]") || s.className().equals("[B"));
+        assertThat(decoded).anyMatch(s -> s.frames().stream()
+                .anyMatch(f -> f.method().endsWith("ChunkedRecording.burnAndAllocate") && f.line() > 0));
+        assertThat(decoded).allMatch(s -> s.ageNanos() != null && s.ageNanos() >= 0);
+    }
+
+    @Test
+    void samplesBeforeTheInstant_areLeftOut_andTheProfileCountsTheRest() throws Exception {
+        EventTimes times = EventTimes.read(jfr, java.util.Set.of(OldObjectSamples.EVENT));
+        List<Instant> at = RecordingFile.readAllEvents(jfr).stream()
+                .filter(e -> e.getEventType().getName().equals(OldObjectSamples.EVENT))
+                .map(RecordedEvent::getStartTime).sorted().toList();
+        Instant after = at.get(at.size() - 1).plusMillis(1);
+        assertThat(OldObjectSamples.read(times.chunksWith(OldObjectSamples.EVENT, Instant.MIN), after, "r")).isEmpty();
+
+        // A millisecond before the first: the JDK's reader times a later chunk's events by the file's first chunk,
+        // which can be off by some nanoseconds, and the sampler writes all of them at one instant.
+        Instant before = at.get(0).minusMillis(1);
+        List<OldObjectSamples.Sample> all =
+                OldObjectSamples.read(times.chunksWith(OldObjectSamples.EVENT, before), before, "r");
+        Pprof profile = Pprof.parse(LiveObjectsProfile.encode(all, before));
+        assertThat(profile.sampleTypes().get(0)).isEqualTo("objects/count");
+        assertThat(profile.total(0)).isEqualTo(all.size()).isEqualTo(at.size());
+        assertThat(profile.total(0, "burnAndAllocate")).isPositive();
+    }
+}
