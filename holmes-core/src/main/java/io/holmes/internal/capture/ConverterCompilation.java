@@ -13,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps async-profiler's recording reader and converters out of the JVM's optimizing compiler (C2), once per JVM.
+ * Keeps async-profiler's recording reader and converters, and Holmes' own readers of a look-back window
+ * ({@link JfrChunk}, {@link EventTimes}, {@link OldObjectSamples}), out of the JVM's optimizing compiler (C2), once
+ * per JVM.
  *
  * <p>A capture parses its recording several times (counts, pprof, flame graph, live objects); the look-back window
  * does the same. That code is hot for a few milliseconds per event, long enough for C2 to compile its large parsing
@@ -21,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * 3 s) C2's compilations of {@code one.jfr.*} took 37–74 ms per capture by Flight Recorder's {@code jdk.Compilation}
  * events, one of {@code JfrReader.readElement} alone 375 ms, for conversions that take 2–4 ms each once compiled.
  * With this directive that code stays at C1's tier, whose compilations are a few milliseconds, and the capture
- * thread spends no more than before. Code of the application is not affected: the directive matches async-profiler's
- * Java packages only ({@value #PACKAGES_TEXT}), and a JVM compiler directive applies to the methods it matches and
- * no other.
+ * thread spends no more than before. Holmes' own readers of a look-back window are the same case: C2 compiled
+ * {@code OldObjectSamples.value} for 144 ms in an early event. Code of the application is not affected: the
+ * directive matches async-profiler's Java packages and those Holmes classes only ({@value #PACKAGES_TEXT}), and a JVM
+ * compiler directive applies to the methods it matches and no other.
  *
  * <p>It is added through the JVM's {@code Compiler.directives_add} diagnostic command (the same as {@code jcmd <pid>
  * Compiler.directives_add}) from a private temporary file, and stays until the JVM exits: removing it would pop the
@@ -38,10 +41,13 @@ public final class ConverterCompilation {
 
     /** System property that, set to {@code false}, leaves the JVM's compilers as they are. */
     public static final String DISABLE_PROPERTY = "holmes.limitConverterCompilation";
-    static final String PACKAGES_TEXT = "one.jfr, one.convert, one.proto, one.heatmap";
-    /** The directive: async-profiler's Java classes compiled by C1 only. */
+    static final String PACKAGES_TEXT = "one.jfr, one.convert, one.proto, one.heatmap; Holmes' own JfrChunk,"
+            + " EventTimes and OldObjectSamples";
+    /** The directive: async-profiler's Java classes and Holmes' own recording readers compiled by C1 only. */
     static final String DIRECTIVE = "[{ match: [\"one/jfr/*.*\", \"one/convert/*.*\", \"one/proto/*.*\","
-            + " \"one/heatmap/*.*\"], c2: { Exclude: true } }]";
+            + " \"one/heatmap/*.*\", \"io/holmes/internal/capture/JfrChunk*.*\","
+            + " \"io/holmes/internal/capture/EventTimes*.*\", \"io/holmes/internal/capture/OldObjectSamples*.*\"],"
+            + " c2: { Exclude: true } }]";
 
     private static final AtomicBoolean TRIED = new AtomicBoolean();
     private static volatile String outcome = "not tried";
