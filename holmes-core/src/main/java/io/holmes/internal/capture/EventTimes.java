@@ -99,21 +99,12 @@ final class EventTimes {
             }
             wanted.put(declared.id(), type.getValue());
         }
-        ByteBuffer in = chunk.buffer();
-        int position = JfrChunk.HEADER_SIZE;
-        while (position < in.limit()) {
-            in.position(position);
-            long size = JfrChunk.varlong(in);
-            if (size <= 0 || size > in.limit() - position) {
-                throw new IOException(name + " has a record of " + size + " bytes in chunk " + index);
-            }
-            long type = JfrChunk.varlong(in);
+        chunk.records(name, (type, body) -> {
             Times of = type == JfrChunk.METADATA || type == JfrChunk.CHECKPOINT ? null : wanted.get(type);
             if (of != null) {
-                of.add(chunk.nanos(JfrChunk.varlong(in)), index);
+                of.add(chunk.nanos(JfrChunk.varlong(body)), index);
             }
-            position += (int) size;
-        }
+        });
     }
 
     /** Events of {@code type} that began in {@code [from, to]}, both ends included. */

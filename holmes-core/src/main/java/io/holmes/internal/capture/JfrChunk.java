@@ -143,6 +143,27 @@ final class JfrChunk {
         return chunk.duplicate();
     }
 
+    /** What {@link #records} hands each record. */
+    interface RecordVisitor {
+        /** One record of type {@code type}; {@code body} is positioned after the type id, and may be left anywhere. */
+        void record(long type, ByteBuffer body) throws IOException;
+    }
+
+    /** Walks the chunk's records in order by their sizes ({@code name} names the file in errors). */
+    void records(String name, RecordVisitor visitor) throws IOException {
+        ByteBuffer in = buffer();
+        int position = HEADER_SIZE;
+        while (position < in.limit()) {
+            in.position(position);
+            long size = varlong(in);
+            if (size <= 0 || size > in.limit() - position) {
+                throw new IOException(name + " has a record of " + size + " bytes at byte " + position + " of a chunk");
+            }
+            visitor.record(varlong(in), in);
+            position += (int) size;
+        }
+    }
+
     /** Epoch nanoseconds of {@code ticks}, by this chunk's header. */
     long nanos(long ticks) {
         return chunk.getLong(32) + (long) ((ticks - chunk.getLong(48)) / ticksPerNano());

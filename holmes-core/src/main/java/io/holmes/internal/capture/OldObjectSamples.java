@@ -81,22 +81,13 @@ final class OldObjectSamples {
             return;
         }
         List<Struct> events = new ArrayList<>();
-        ByteBuffer in = chunk.buffer();
-        int position = JfrChunk.HEADER_SIZE;
-        while (position < in.limit()) {
-            in.position(position);
-            long size = JfrChunk.varlong(in);
-            if (size <= 0 || size > in.limit() - position) {
-                throw new IOException(name + " has a record of " + size + " bytes at byte " + position);
-            }
-            long type = JfrChunk.varlong(in);
+        chunk.records(name, (type, body) -> {
             if (type == JfrChunk.CHECKPOINT) {
-                readCheckpoint(in, name);
+                readCheckpoint(body, name);
             } else if (type == event.id()) {
-                events.add((Struct) value(in, event));
+                events.add((Struct) value(body, event));
             }
-            position += (int) size;
-        }
+        });
         for (Struct sample : events) {
             if (chunk.nanos((Long) sample.get("startTime")) >= since) {
                 samples.add(resolve(sample));
