@@ -80,7 +80,8 @@ final class EventTimes {
                 chunks.add(new Chunk(offset, size));
                 offset += size;
             }
-        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException
+                 | NullPointerException e) {
             throw new IOException(name + " is not a complete Flight Recorder file: " + e, e);
         }
         return new EventTimes(bytes, chunks, times);

@@ -26,6 +26,8 @@ final class JfrChunk {
     static final long CHECKPOINT = 1;
     private static final int MAGIC = 0x464c5200; // "FLR\0"
     private static final int FEATURE_COMPRESSED_INTEGERS = 1;
+    /** How deep a reader follows nested metadata elements or values before it calls the file damaged. */
+    static final int MAX_DEPTH = 32;
 
     /** A field of a type: its name, its type's id, whether it refers into a constant pool, whether an array. */
     record Field(String name, long type, boolean constantPool, boolean array) {
@@ -82,23 +84,29 @@ final class JfrChunk {
         varlong(in); // start time
         varlong(in); // duration
         varlong(in); // metadata id
-        String[] strings = new String[(int) varlong(in)];
+        String[] strings = new String[count(in)];
         for (int i = 0; i < strings.length; i++) {
             strings[i] = string(in);
         }
         Map<Long, Type> types = new HashMap<>();
-        element(in, strings, types);
+        element(in, strings, types, 0);
         return new JfrChunk(chunk, types);
     }
 
-    /** Reads one element and its children, adding each {@code class} element to {@code types}. */
-    private static void element(ByteBuffer in, String[] strings, Map<Long, Type> types) {
+    /**
+     * Reads one element and its children, adding each {@code class} element to {@code types}. Flight Recorder nests
+     * its metadata four levels deep; a damaged file that nests deeper is refused before it exhausts the stack.
+     */
+    private static void element(ByteBuffer in, String[] strings, Map<Long, Type> types, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("metadata nested deeper than " + MAX_DEPTH + " levels");
+        }
         String element = strings[(int) varlong(in)];
         Map<String, String> attributes = attributes(in, strings);
-        int children = (int) varlong(in);
+        int children = count(in);
         if (!element.equals("class")) {
             for (int i = 0; i < children; i++) {
-                element(in, strings, types);
+                element(in, strings, types, depth + 1);
             }
             return;
         }
@@ -112,14 +120,14 @@ final class JfrChunk {
                         "true".equals(field.get("constantPool")), "1".equals(field.get("dimension"))));
             }
             in.position(child);
-            element(in, strings, types); // the field's own children (annotations) are skipped this way
+            element(in, strings, types, depth + 1); // the field's own children (annotations) are skipped this way
         }
         long id = Long.parseLong(attributes.get("id"));
         types.put(id, new Type(id, attributes.get("name"), List.copyOf(fields)));
     }
 
     private static Map<String, String> attributes(ByteBuffer in, String[] strings) {
-        int count = (int) varlong(in);
+        int count = count(in);
         Map<String, String> attributes = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
             String key = strings[(int) varlong(in)];
@@ -189,12 +197,12 @@ final class JfrChunk {
             case 2:
                 throw new IllegalArgumentException("a string from a constant pool where one is written in place");
             case 3, 5: {
-                byte[] bytes = new byte[(int) varlong(in)];
+                byte[] bytes = new byte[count(in)];
                 in.get(bytes);
                 return new String(bytes, encoding == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             }
             case 4: {
-                char[] chars = new char[(int) varlong(in)];
+                char[] chars = new char[count(in)];
                 for (int i = 0; i < chars.length; i++) {
                     chars[i] = (char) varlong(in);
                 }
@@ -203,6 +211,18 @@ final class JfrChunk {
             default:
                 throw new IllegalArgumentException("string encoding " + encoding);
         }
+    }
+
+    /**
+     * A count of things that follow, each at least one byte: refused (as {@link IllegalArgumentException}) when it
+     * is negative or more than the bytes left, so that a damaged file cannot make a reader allocate without bound.
+     */
+    static int count(ByteBuffer in) {
+        long count = varlong(in);
+        if (count < 0 || count > in.remaining()) {
+            throw new IllegalArgumentException("a count of " + count + " with " + in.remaining() + " bytes left");
+        }
+        return (int) count;
     }
 
     /** A compressed integer: seven bits a byte, low bits first, the eighth bit set on all but the last; nine at most. */

@@ -69,7 +69,7 @@ final class OldObjectSamples {
                 new OldObjectSamples(JfrChunk.read(buffer, name)).readChunk(sinceNanos, samples, name);
             }
         } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException
-                 | ClassCastException e) {
+                 | ClassCastException | NullPointerException e) {
             throw new IOException(name + ": could not decode the old-object samples: " + e, e);
         }
         return samples;
@@ -85,7 +85,7 @@ final class OldObjectSamples {
             if (type == JfrChunk.CHECKPOINT) {
                 readCheckpoint(body, name);
             } else if (type == event.id()) {
-                events.add((Struct) value(body, event));
+                events.add((Struct) value(body, event, 0));
             }
         });
         for (Struct sample : events) {
@@ -101,7 +101,7 @@ final class OldObjectSamples {
         JfrChunk.varlong(in); // duration
         JfrChunk.varlong(in); // delta
         in.get(); // kind of checkpoint
-        int count = (int) JfrChunk.varlong(in);
+        int count = JfrChunk.count(in);
         for (int i = 0; i < count; i++) {
             long typeId = JfrChunk.varlong(in);
             JfrChunk.Type type = chunk.type(typeId);
@@ -109,16 +109,19 @@ final class OldObjectSamples {
                 throw new IOException(name + " has a constant pool of undeclared type " + typeId);
             }
             Map<Long, Object> pool = pools.computeIfAbsent(typeId, t -> new HashMap<>());
-            int entries = (int) JfrChunk.varlong(in);
+            int entries = JfrChunk.count(in);
             for (int j = 0; j < entries; j++) {
                 long key = JfrChunk.varlong(in);
-                pool.putIfAbsent(key, value(in, type)); // as the JDK's reader, the first value of a key stays
+                pool.putIfAbsent(key, value(in, type, 0)); // as the JDK's reader, the first value of a key stays
             }
         }
     }
 
-    /** A value of {@code type} written in place. */
-    private Object value(ByteBuffer in, JfrChunk.Type type) {
+    /** A value of {@code type} written in place, {@code depth} structures deep (bounded: a damaged file may loop). */
+    private Object value(ByteBuffer in, JfrChunk.Type type, int depth) {
+        if (depth > JfrChunk.MAX_DEPTH) {
+            throw new IllegalArgumentException(type.name() + " nested deeper than " + JfrChunk.MAX_DEPTH + " levels");
+        }
         switch (type.name()) {
             case "boolean":
                 return in.get() != 0;
@@ -146,19 +149,19 @@ final class OldObjectSamples {
         for (int i = 0; i < values.length; i++) {
             JfrChunk.Field field = type.fields().get(i);
             if (field.array()) {
-                Object[] items = new Object[(int) JfrChunk.varlong(in)];
+                Object[] items = new Object[JfrChunk.count(in)];
                 for (int j = 0; j < items.length; j++) {
-                    items[j] = single(in, field);
+                    items[j] = single(in, field, depth);
                 }
                 values[i] = items;
             } else {
-                values[i] = single(in, field);
+                values[i] = single(in, field, depth);
             }
         }
         return new Struct(type, values);
     }
 
-    private Object single(ByteBuffer in, JfrChunk.Field field) {
+    private Object single(ByteBuffer in, JfrChunk.Field field, int depth) {
         if (field.constantPool()) {
             return new Ref(field.type(), JfrChunk.varlong(in));
         }
@@ -166,7 +169,7 @@ final class OldObjectSamples {
         if (type == null) {
             throw new IllegalArgumentException(field.name() + " is of undeclared type " + field.type());
         }
-        return value(in, type);
+        return value(in, type, depth + 1);
     }
 
     /** {@code value} itself, or what it refers to ({@code null} when the pool lacks it). */

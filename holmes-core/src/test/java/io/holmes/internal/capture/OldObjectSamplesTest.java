@@ -1,15 +1,20 @@
 package io.holmes.internal.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holmes.testing.Pprof;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -60,7 +65,7 @@ class OldObjectSamplesTest {
 
     @Test
     void decodesEverySampleAsTheJdkReaderDoes_fromJustTheChunksThatHoldThem() throws Exception {
-        EventTimes times = EventTimes.read(jfr, java.util.Set.of(OldObjectSamples.EVENT));
+        EventTimes times = EventTimes.read(jfr, Set.of(OldObjectSamples.EVENT));
         Instant since = RecordingFile.readAllEvents(jfr).stream().map(RecordedEvent::getStartTime)
                 .min(Comparator.naturalOrder()).orElseThrow();
         List<OldObjectSamples.Sample> decoded =
@@ -85,7 +90,7 @@ class OldObjectSamplesTest {
 
     @Test
     void samplesBeforeTheInstant_areLeftOut_andTheProfileCountsTheRest() throws Exception {
-        EventTimes times = EventTimes.read(jfr, java.util.Set.of(OldObjectSamples.EVENT));
+        EventTimes times = EventTimes.read(jfr, Set.of(OldObjectSamples.EVENT));
         List<Instant> at = RecordingFile.readAllEvents(jfr).stream()
                 .filter(e -> e.getEventType().getName().equals(OldObjectSamples.EVENT))
                 .map(RecordedEvent::getStartTime).sorted().toList();
@@ -101,5 +106,62 @@ class OldObjectSamplesTest {
         assertThat(profile.sampleTypes().get(0)).isEqualTo("objects/count");
         assertThat(profile.total(0)).isEqualTo(all.size()).isEqualTo(at.size());
         assertThat(profile.total(0, "burnAndAllocate")).isPositive();
+    }
+
+    /**
+     * A damaged recording (bytes flipped anywhere, and in the metadata, where counts and nesting live) makes the
+     * readers throw an {@link IOException} or read something; never another exception or error, which would
+     * escape the window's handling, and never an allocation beyond the file's size.
+     */
+    @Test
+    void aDamagedRecording_givesAnIOException_orAReading_neverAnotherThrowable() throws Exception {
+        byte[] bytes = Files.readAllBytes(jfr);
+        int metadata = (int) ByteBuffer.wrap(bytes).getLong(24);
+        Random random = new Random(7);
+        Path damaged = tmp.resolve("damaged.jfr");
+        List<String> unexpected = new ArrayList<>();
+        int refused = 0;
+        for (int round = 0; round < 400; round++) {
+            byte[] copy = bytes.clone();
+            for (int flip = 0; flip < 1 + random.nextInt(4); flip++) {
+                int at = round % 2 == 0 ? random.nextInt(copy.length)
+                        : metadata + random.nextInt(Math.min(100_000, copy.length - metadata));
+                copy[at] = (byte) random.nextInt(256);
+            }
+            Files.write(damaged, copy);
+            try {
+                EventTimes times = EventTimes.read(damaged, Set.of(OldObjectSamples.EVENT, ChunkedRecording.EXECUTION));
+                OldObjectSamples.read(times.chunksWith(OldObjectSamples.EVENT, Instant.MIN), Instant.MIN, "damaged");
+            } catch (IOException e) {
+                refused++;
+            } catch (Throwable e) {
+                unexpected.add("round " + round + ": " + e);
+            }
+        }
+        assertThat(unexpected).isEmpty();
+        assertThat(refused).as("damaged files refused").isPositive();
+    }
+
+    /** A metadata string count beyond the file (here 2^31 + 5, negative as an int) is refused, not allocated. */
+    @Test
+    void aCountBeyondTheFile_isRefusedAsDamage() throws Exception {
+        byte[] bytes = Files.readAllBytes(jfr);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        in.position((int) in.getLong(24)); // the first chunk's metadata record
+        for (int field = 0; field < 5; field++) {
+            JfrChunk.varlong(in); // size, type, start time, duration, metadata id
+        }
+        int countAt = in.position();
+        JfrChunk.varlong(in);
+        byte[] huge = {(byte) 0x85, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}; // 2^31 + 5
+        byte[] damaged = new byte[bytes.length - (in.position() - countAt) + huge.length];
+        System.arraycopy(bytes, 0, damaged, 0, countAt);
+        System.arraycopy(huge, 0, damaged, countAt, huge.length);
+        System.arraycopy(bytes, in.position(), damaged, countAt + huge.length, bytes.length - in.position());
+        ByteBuffer.wrap(damaged).putLong(8, in.getLong(8) + damaged.length - bytes.length); // the chunk's size
+        Path file = tmp.resolve("huge-count.jfr");
+        Files.write(file, damaged);
+        assertThatThrownBy(() -> EventTimes.read(file, Set.of(OldObjectSamples.EVENT)))
+                .isInstanceOf(IOException.class).hasMessageContaining("a count of 2147483653");
     }
 }
