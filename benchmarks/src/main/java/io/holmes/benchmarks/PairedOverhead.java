@@ -6,6 +6,7 @@ import io.holmes.DumpType;
 import io.holmes.Holmes;
 import io.holmes.Rule;
 import io.holmes.internal.capture.AmplifiedLookBack;
+import io.holmes.internal.capture.LookBackRecorder;
 import io.holmes.internal.profiler.AsyncProfilerOwner;
 import io.pyroscope.javaagent.PyroscopeAgent;
 import io.pyroscope.javaagent.api.Logger;
@@ -39,7 +40,9 @@ import java.util.concurrent.atomic.LongAdder;
  * taken outside the measurement; {@code look-back-x1} is the production recording on the same path);
  * {@code capture-cpu}, {@code capture-cpu-alloc} (a capture running through the whole "on" block, Holmes
  * idle at 100 ms in both; the allocation interval chosen from the allocation rate), {@code capture-cpu-alloc-512k},
- * {@code capture-cpu-alloc-2m} (the same with a fixed interval); {@code -Dworkload.hashRounds=N} lowers the
+ * {@code capture-cpu-alloc-2m} (the same with a fixed interval), {@code capture-cpu-alloc-look-back} (the same with
+ * the default 30 s look-back: its recording runs in both blocks, and each capture also writes its window before
+ * the trigger); {@code -Dworkload.hashRounds=N} lowers the
  * workload's allocation rate, which the harness prints; {@code session-cpu-alloc}, {@code session-cpu-alloc-512k}
  * (the async-profiler session of a CPU+MEM capture alone, no conversion or histogram); {@code pyroscope-agent} (the official agent, default continuous settings, started and
  * stopped in-process, uploading to a server that refuses connections).
@@ -294,14 +297,24 @@ public final class PairedOverhead {
             case "capture-cpu":
             case "capture-cpu-alloc":
             case "capture-cpu-alloc-512k":
-            case "capture-cpu-alloc-2m": {
+            case "capture-cpu-alloc-2m":
+            case "capture-cpu-alloc-look-back": {
                 Holmes.Builder builder = idleBuilder(Duration.ofMillis(100), block);
                 if (mode.endsWith("-2m")) {
                     builder.allocSamplingInterval(2 * 1024 * 1024);
                 } else if (mode.endsWith("-512k")) {
                     builder.allocSamplingInterval(512 * 1024);
+                } else if (mode.endsWith("-look-back")) {
+                    builder.lookBack(Duration.ofSeconds(30)); // recording in both blocks; the window in "on" only
                 }
                 Holmes holmes = builder.build().start();
+                if (mode.endsWith("-look-back")) {
+                    // Each window full (30 s) and look-back's warm-up done before the first pair.
+                    Thread.sleep(35_000);
+                    while (!LookBackRecorder.isWarm()) {
+                        Thread.sleep(100);
+                    }
+                }
                 List<String> intervals = new ArrayList<>();
                 DumpType[] types = mode.equals("capture-cpu") ? new DumpType[] {DumpType.CPU}
                         : new DumpType[] {DumpType.CPU, DumpType.MEM};
