@@ -1,7 +1,6 @@
 package io.holmes.internal.capture;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -16,7 +15,7 @@ import java.util.Set;
 
 /**
  * When each event of some types happened in a JDK Flight Recorder file, read from the events' headers without
- * decoding the events, and the chunks of the file that hold them.
+ * decoding the events, and the chunks of the file that hold them (the whole file stays in memory with it).
  *
  * <p>A recording is a sequence of self-contained chunks ({@link JfrChunk}). For each, this reads the metadata for the
  * ids of the wanted types, then walks the chunk's records by their sizes and reads only the first field of each
@@ -28,10 +27,6 @@ import java.util.Set;
  * example {@code jdk.NativeMethodSample} into its execution samples).
  */
 final class EventTimes {
-
-    /** A chunk of the file: its byte range. */
-    private record Chunk(int offset, int size) {
-    }
 
     /** The start times (epoch nanoseconds) of one type's events and the index of the chunk that holds each. */
     private static final class Times {
@@ -49,12 +44,10 @@ final class EventTimes {
         }
     }
 
-    private final byte[] file;
-    private final List<Chunk> chunks;
+    private final List<JfrChunk> chunks;
     private final Map<String, Times> times;
 
-    private EventTimes(byte[] file, List<Chunk> chunks, Map<String, Times> times) {
-        this.file = file;
+    private EventTimes(List<JfrChunk> chunks, Map<String, Times> times) {
         this.chunks = chunks;
         this.times = times;
     }
@@ -69,22 +62,23 @@ final class EventTimes {
         ByteBuffer file = ByteBuffer.wrap(bytes);
         Map<String, Times> times = new HashMap<>();
         types.forEach(t -> times.put(t, new Times()));
-        List<Chunk> chunks = new ArrayList<>();
+        List<JfrChunk> chunks = new ArrayList<>();
         String name = jfr.getFileName().toString();
         int offset = 0;
         try {
             while (offset < bytes.length) {
                 JfrConversions.checkInterrupted();
                 int size = JfrChunk.size(file, offset, name);
-                readChunk(JfrChunk.read(file.slice(offset, size), name), chunks.size(), times, name);
-                chunks.add(new Chunk(offset, size));
+                JfrChunk chunk = JfrChunk.read(file.slice(offset, size), name);
+                readChunk(chunk, chunks.size(), times, name);
+                chunks.add(chunk);
                 offset += size;
             }
         } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException
                  | NullPointerException e) {
             throw new IOException(name + " is not a complete Flight Recorder file: " + e, e);
         }
-        return new EventTimes(bytes, chunks, times);
+        return new EventTimes(chunks, times);
     }
 
     private static void readChunk(JfrChunk chunk, int index, Map<String, Times> times, String name)
@@ -101,7 +95,7 @@ final class EventTimes {
             wanted.put(declared.id(), type.getValue());
         }
         chunk.records(name, (type, body) -> {
-            Times of = type == JfrChunk.METADATA || type == JfrChunk.CHECKPOINT ? null : wanted.get(type);
+            Times of = wanted.get(type); // never the metadata's or a checkpoint's type: those are 0 and 1
             if (of != null) {
                 of.add(chunk.nanos(JfrChunk.varlong(body)), index);
             }
@@ -132,8 +126,11 @@ final class EventTimes {
         return count;
     }
 
-    /** The chunks that hold an event of {@code type} begun at or after {@code from}, in their order. */
-    List<ByteBuffer> chunksWith(String type, Instant from) {
+    /**
+     * The chunks that hold an event of {@code type} begun at or after {@code from}, in their order, their metadata
+     * already read.
+     */
+    List<JfrChunk> chunksWith(String type, Instant from) {
         Times of = times.get(type);
         long since = nanos(from);
         boolean[] holding = new boolean[chunks.size()];
@@ -142,23 +139,13 @@ final class EventTimes {
                 holding[of.chunks[i]] = true;
             }
         }
-        List<ByteBuffer> with = new ArrayList<>();
+        List<JfrChunk> with = new ArrayList<>();
         for (int i = 0; i < holding.length; i++) {
             if (holding[i]) {
-                with.add(ByteBuffer.wrap(file, chunks.get(i).offset(), chunks.get(i).size()).slice());
+                with.add(chunks.get(i));
             }
         }
         return with;
-    }
-
-    /**
-     * Writes {@link #chunksWith the chunks that hold an event of {@code type} begun at or after {@code from}}: a
-     * recording of its own, which any reader then parses without the other chunks.
-     */
-    void writeChunksWith(String type, Instant from, OutputStream out) throws IOException {
-        for (ByteBuffer chunk : chunksWith(type, from)) {
-            out.write(chunk.array(), chunk.arrayOffset(), chunk.remaining());
-        }
     }
 
     /** How many chunks the file has. */

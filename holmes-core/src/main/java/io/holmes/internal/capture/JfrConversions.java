@@ -41,17 +41,6 @@ final class JfrConversions {
     private JfrConversions() {
     }
 
-    /** Writes the CPU profile (samples) or allocation profile (bytes) in {@code jfr} as gzipped pprof. */
-    static void pprof(Path jfr, boolean allocation, OutputStream out) throws IOException {
-        try (JfrReader reader = new JfrReader(jfr.toString())) {
-            JfrToPprof converter = new JfrToPprof(reader, arguments(allocation, null));
-            converter.convert();
-            GZIPOutputStream gzip = new GZIPOutputStream(out, 8192);
-            converter.dump(gzip);
-            gzip.finish();
-        }
-    }
-
     /** Writes the CPU or allocation profile in {@code jfr} as a self-contained HTML flame graph. */
     static void flameGraph(Path jfr, boolean allocation, String title, OutputStream out) throws IOException {
         try (JfrReader reader = new JfrReader(jfr.toString())) {

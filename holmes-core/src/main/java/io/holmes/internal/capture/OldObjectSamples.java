@@ -59,14 +59,14 @@ final class OldObjectSamples {
         this.chunk = chunk;
     }
 
-    /** The samples in {@code chunks} (each buffer one whole chunk) that began at or after {@code since}. */
-    static List<Sample> read(List<ByteBuffer> chunks, Instant since, String name) throws IOException {
+    /** The samples in {@code chunks} that began at or after {@code since}. */
+    static List<Sample> read(List<JfrChunk> chunks, Instant since, String name) throws IOException {
         long sinceNanos = EventTimes.nanos(since);
         List<Sample> samples = new ArrayList<>();
         try {
-            for (ByteBuffer buffer : chunks) {
+            for (JfrChunk chunk : chunks) {
                 JfrConversions.checkInterrupted();
-                new OldObjectSamples(JfrChunk.read(buffer, name)).readChunk(sinceNanos, samples, name);
+                new OldObjectSamples(chunk).readChunk(sinceNanos, samples, name);
             }
         } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException
                  | ClassCastException | NullPointerException e) {

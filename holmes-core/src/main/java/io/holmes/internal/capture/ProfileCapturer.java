@@ -5,6 +5,7 @@ import io.holmes.internal.OnceLogger;
 import io.holmes.internal.profiler.AsyncProfilerOwner;
 import io.holmes.internal.profiler.JfrSession;
 import io.holmes.internal.profiler.ProfilerUnavailableException;
+import io.holmes.internal.write.ContentWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -166,23 +167,24 @@ public final class ProfileCapturer implements Capturer {
             String title = FlameGraphPage.title(
                     (allocation ? "allocation profile" : "CPU profile") + " AFTER the trigger", capture.request(),
                     recordingStart, coveredMillis, engine);
-            // The allocation profile's two files come from one parse; the CPU profile is Holmes' own.
-            JfrConversions.View view = allocation ? JfrConversions.view(jfr, JfrConversions.ALLOCATION_VIEW, title)
-                    : null;
+            ContentWriter profile;
+            ContentWriter flameGraph;
             if (allocation) {
-                capture.files().write("pb.gz", view::writePprof);
+                // Both files from one parse of the recording.
+                JfrConversions.View view = JfrConversions.view(jfr, JfrConversions.ALLOCATION_VIEW, title);
+                profile = view::writePprof;
+                flameGraph = view::writeFlameGraph;
             } else {
                 long period = recorder.cpuPeriod().toNanos();
-                capture.files().write("pb.gz", out -> CpuTimeProfile.write(jfr, period, out));
+                profile = out -> CpuTimeProfile.write(jfr, period, out); // CPU time in nanoseconds: Holmes' own
+                flameGraph = out -> JfrConversions.flameGraph(jfr, false, title, out);
             }
             if (samples == 0) {
-                capture.files().write("html", out -> FlameGraphPage.empty(title, engine + " recorded no "
-                        + (allocation ? "allocation" : "CPU") + " samples in " + coveredMillis + " ms", out));
-            } else if (allocation) {
-                capture.files().write("html", view::writeFlameGraph);
-            } else {
-                capture.files().write("html", out -> JfrConversions.flameGraph(jfr, false, title, out));
+                flameGraph = out -> FlameGraphPage.empty(title, engine + " recorded no "
+                        + (allocation ? "allocation" : "CPU") + " samples in " + coveredMillis + " ms", out);
             }
+            capture.files().write("pb.gz", profile);
+            capture.files().write("html", flameGraph);
             String leadName = leadJfr.getFileName().toString();
             capture.event()
                     // One recording served every event of this session: a reporter that sends the recording

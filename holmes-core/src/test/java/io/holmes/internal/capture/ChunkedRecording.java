@@ -1,8 +1,11 @@
 package io.holmes.internal.capture;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +28,25 @@ final class ChunkedRecording {
     /** Where the allocating thread publishes each array, so that the JIT cannot remove the allocation. */
     static volatile byte[] lastGarbage;
 
+    private static Path shared;
+
     private ChunkedRecording() {
+    }
+
+    /**
+     * One recording of the scene for every test class of this JVM that reads it (read only), in a private temporary
+     * directory deleted when the JVM exits.
+     */
+    static synchronized Path shared() throws Exception {
+        if (shared == null) {
+            Path directory = Files.createTempDirectory("holmes-chunked-recording-");
+            directory.toFile().deleteOnExit();
+            Path jfr = directory.resolve("recording.jfr");
+            jfr.toFile().deleteOnExit(); // deleted before its directory: the reverse order of registration
+            record(jfr);
+            shared = jfr;
+        }
+        return shared;
     }
 
     /** Records the scene into {@code jfr}. */
@@ -59,6 +80,14 @@ final class ChunkedRecording {
                 thread.join();
             }
             kept.clear();
+        }
+    }
+
+    /** Writes {@code chunks} one after the other: a recording of its own, which any reader parses. */
+    static void write(List<JfrChunk> chunks, OutputStream out) throws IOException {
+        for (JfrChunk chunk : chunks) {
+            ByteBuffer bytes = chunk.buffer();
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
         }
     }
 

@@ -55,7 +55,7 @@ public final class ConverterCompilationMain {
             r.enable("jdk.Compilation").withThreshold(Duration.ZERO);
             r.start();
             for (int i = 0; i < conversions; i++) {
-                JfrConversions.pprof(sampled, false, OutputStream.nullOutputStream());
+                JfrConversions.view(sampled, List.of(), "t").writePprof(OutputStream.nullOutputStream());
             }
             Thread.sleep(1_000); // compilations queued by the last conversions finish
             r.stop();

@@ -43,8 +43,7 @@ class EventTimesTest {
 
     @BeforeAll
     static void record() throws Exception {
-        jfr = tmp.resolve("recording.jfr");
-        ChunkedRecording.record(jfr);
+        jfr = ChunkedRecording.shared();
         all = RecordingFile.readAllEvents(jfr);
     }
 
@@ -98,7 +97,7 @@ class EventTimesTest {
         Instant since = oldObjects.get(0).minusNanos(1000);
         Path part = tmp.resolve("part.jfr");
         try (OutputStream out = Files.newOutputStream(part)) {
-            times.writeChunksWith(OLD_OBJECT, since, out);
+            ChunkedRecording.write(times.chunksWith(OLD_OBJECT, since), out);
         }
         List<RecordedEvent> read = RecordingFile.readAllEvents(part);
         // The same samples (times may differ by nanoseconds: the JDK converts by the file's first chunk).

@@ -19,7 +19,6 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import one.convert.Arguments;
 import one.convert.JfrToFlame;
 import one.convert.JfrToPprof;
@@ -32,16 +31,13 @@ import one.jfr.JfrReader;
  */
 class JfrConversionsViewTest {
 
-    @TempDir
-    static Path tmp;
     static Path jfr;
     static Instant from;
     static Instant to;
 
     @BeforeAll
     static void record() throws Exception {
-        jfr = tmp.resolve("recording.jfr");
-        ChunkedRecording.record(jfr);
+        jfr = ChunkedRecording.shared();
         List<Instant> times = RecordingFile.readAllEvents(jfr).stream().map(RecordedEvent::getStartTime)
                 .sorted(Comparator.naturalOrder()).toList();
         // A window that leaves out the first and last quarter, as a look-back window cuts its dump.

@@ -36,8 +36,7 @@ class OldObjectSamplesTest {
 
     @BeforeAll
     static void record() throws Exception {
-        jfr = tmp.resolve("recording.jfr");
-        ChunkedRecording.record(jfr);
+        jfr = ChunkedRecording.shared();
     }
 
     /** What the JDK's reader says of each sample, as the look-back's live view took it before this decoder. */
@@ -74,7 +73,7 @@ class OldObjectSamplesTest {
         // The JDK's reader on the same chunks, in a file of their own (its times then follow their own headers).
         Path part = tmp.resolve("part.jfr");
         try (OutputStream out = Files.newOutputStream(part)) {
-            times.writeChunksWith(OldObjectSamples.EVENT, since, out);
+            ChunkedRecording.write(times.chunksWith(OldObjectSamples.EVENT, since), out);
         }
         List<OldObjectSamples.Sample> expected = RecordingFile.readAllEvents(part).stream()
                 .filter(e -> e.getEventType().getName().equals(OldObjectSamples.EVENT))
