@@ -69,7 +69,8 @@ final class EventTimes {
             while (offset < bytes.length) {
                 JfrConversions.checkInterrupted();
                 int size = JfrChunk.size(file, offset, name);
-                JfrChunk chunk = JfrChunk.read(file.slice(offset, size), name);
+                JfrChunk chunk = JfrChunk.read(file.slice(offset, size), name,
+                        chunks.isEmpty() ? null : chunks.get(chunks.size() - 1));
                 readChunk(chunk, chunks.size(), times, name);
                 chunks.add(chunk);
                 offset += size;
@@ -107,16 +108,25 @@ final class EventTimes {
         return count(type, nanos(from), nanos(to));
     }
 
-    /** Events of {@code type} that began at or after {@code from}. */
-    long countSince(String type, Instant from) {
-        return count(type, nanos(from), Long.MAX_VALUE);
+    /**
+     * Events of {@code type} that began at or after {@code from} in the newest chunk that holds any ({@link
+     * #newestChunkWith}).
+     */
+    long countNewest(String type, Instant from) {
+        int newest = newest(type, from);
+        Times of = times.get(type);
+        long since = nanos(from);
+        long count = 0;
+        for (int i = 0; i < of.size; i++) {
+            if (of.chunks[i] == newest && of.nanos[i] >= since) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private long count(String type, long from, long to) {
-        Times of = times.get(type);
-        if (of == null) {
-            throw new IllegalArgumentException(type + " was not read");
-        }
+        Times of = times(type);
         long count = 0;
         for (int i = 0; i < of.size; i++) {
             if (of.nanos[i] >= from && of.nanos[i] <= to) {
@@ -126,12 +136,20 @@ final class EventTimes {
         return count;
     }
 
+    private Times times(String type) {
+        Times of = times.get(type);
+        if (of == null) {
+            throw new IllegalArgumentException(type + " was not read");
+        }
+        return of;
+    }
+
     /**
      * The chunks that hold an event of {@code type} begun at or after {@code from}, in their order, their metadata
      * already read.
      */
     List<JfrChunk> chunksWith(String type, Instant from) {
-        Times of = times.get(type);
+        Times of = times(type);
         long since = nanos(from);
         boolean[] holding = new boolean[chunks.size()];
         for (int i = 0; i < of.size; i++) {
@@ -146,6 +164,30 @@ final class EventTimes {
             }
         }
         return with;
+    }
+
+    /**
+     * The newest chunk that holds an event of {@code type} begun at or after {@code from}, as a list of one, or an
+     * empty list. For {@code jdk.OldObjectSample} that chunk holds the latest reading: Flight Recorder writes all the
+     * sampled live objects at once whenever a recording that samples them stops (a dump or a copy stopped), at the
+     * end of the chunk the stop ends, so every chunk holds at most one such batch and the newest batch is in the
+     * newest chunk.
+     */
+    List<JfrChunk> newestChunkWith(String type, Instant from) {
+        int newest = newest(type, from);
+        return newest < 0 ? List.of() : List.of(chunks.get(newest));
+    }
+
+    private int newest(String type, Instant from) {
+        Times of = times(type);
+        long since = nanos(from);
+        int newest = -1;
+        for (int i = 0; i < of.size; i++) {
+            if (of.nanos[i] >= since) {
+                newest = Math.max(newest, of.chunks[i]);
+            }
+        }
+        return newest;
     }
 
     /** How many chunks the file has. */

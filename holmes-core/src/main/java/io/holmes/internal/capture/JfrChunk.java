@@ -48,13 +48,17 @@ final class JfrChunk {
     }
 
     private final ByteBuffer chunk;
+    /** The metadata's string table and elements: the bytes that declare {@link #types}. */
+    private final ByteBuffer declarations;
     private final Map<Long, Type> types;
-    private final Map<String, Type> typesByName = new HashMap<>();
+    private final Map<String, Type> typesByName;
 
-    private JfrChunk(ByteBuffer chunk, Map<Long, Type> types) {
+    private JfrChunk(ByteBuffer chunk, ByteBuffer declarations, Map<Long, Type> types,
+                     Map<String, Type> typesByName) {
         this.chunk = chunk;
+        this.declarations = declarations;
         this.types = types;
-        types.values().forEach(t -> typesByName.put(t.name(), t));
+        this.typesByName = typesByName;
     }
 
     /** The size of the chunk that begins at {@code offset} of {@code file}, checked against the file's end. */
@@ -75,22 +79,42 @@ final class JfrChunk {
 
     /** Reads the metadata of {@code chunk}, a buffer holding exactly one chunk (see {@link #size}). */
     static JfrChunk read(ByteBuffer chunk, String name) throws IOException {
+        return read(chunk, name, null);
+    }
+
+    /**
+     * Reads the metadata of {@code chunk}, or takes the types of {@code previous} (a chunk read before, or null) when
+     * its metadata declares them with the same bytes. Flight Recorder repeats its whole metadata, about 100 KB, in
+     * every chunk, and a recording's chunks nearly always declare the same types: comparing the bytes costs a small
+     * fraction of parsing them.
+     */
+    static JfrChunk read(ByteBuffer chunk, String name, JfrChunk previous) throws IOException {
         ByteBuffer in = chunk.duplicate();
-        in.position((int) chunk.getLong(24));
-        varlong(in); // size
+        int start = (int) chunk.getLong(24);
+        in.position(start);
+        long size = varlong(in);
         if (varlong(in) != METADATA) {
             throw new IOException(name + " has no metadata where its chunk header says");
         }
         varlong(in); // start time
         varlong(in); // duration
         varlong(in); // metadata id
+        if (size <= in.position() - start || size > in.limit() - start) {
+            throw new IOException(name + " has metadata of " + size + " bytes at byte " + start + " of a chunk");
+        }
+        ByteBuffer declarations = in.slice(in.position(), (int) (start + size - in.position()));
+        if (previous != null && previous.declarations.equals(declarations)) {
+            return new JfrChunk(chunk, declarations, previous.types, previous.typesByName);
+        }
         String[] strings = new String[count(in)];
         for (int i = 0; i < strings.length; i++) {
             strings[i] = string(in);
         }
         Map<Long, Type> types = new HashMap<>();
         element(in, strings, types, 0);
-        return new JfrChunk(chunk, types);
+        Map<String, Type> typesByName = new HashMap<>();
+        types.values().forEach(t -> typesByName.put(t.name(), t));
+        return new JfrChunk(chunk, declarations, Map.copyOf(types), Map.copyOf(typesByName));
     }
 
     /**

@@ -193,14 +193,15 @@ public final class LookBackCapture {
     }
 
     /**
-     * The {@link #COUNTED} events of the window {@code [from, to]}; for old-object samples, those written when the
-     * window was dumped (at or after {@code to}: earlier dumps of the recording left older ones).
+     * The {@link #COUNTED} events of the window {@code [from, to]}; for old-object samples, the batch written when the
+     * window was dumped (the newest at or after {@code to}: earlier dumps and rotations of the recording left older
+     * ones).
      */
     static Map<String, Long> counts(EventTimes times, Instant from, Instant to) {
         Map<String, Long> samples = new LinkedHashMap<>();
         for (String type : COUNTED) {
             samples.put(type, type.equals(OldObjectSamples.EVENT)
-                    ? times.countSince(type, to)
+                    ? times.countNewest(type, to)
                     : times.count(type, from, to));
         }
         return samples;
@@ -208,10 +209,11 @@ public final class LookBackCapture {
 
     /**
      * The sampled objects alive at {@code to}: the old-object samples Flight Recorder wrote when the window was
-     * dumped, decoded from just the chunks that hold them.
+     * dumped (the newest batch), decoded from just the chunk that holds them.
      */
     static List<OldObjectSamples.Sample> liveAt(EventTimes times, Instant to, Path jfr) throws IOException {
-        return OldObjectSamples.read(times.chunksWith(OldObjectSamples.EVENT, to), to, jfr.getFileName().toString());
+        return OldObjectSamples.read(times.newestChunkWith(OldObjectSamples.EVENT, to), to,
+                jfr.getFileName().toString());
     }
 
     /**

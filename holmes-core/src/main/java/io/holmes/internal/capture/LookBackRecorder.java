@@ -47,11 +47,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The recording keeps {@code lookBack} plus {@value #MARGIN_SECONDS} s (for a trigger whose capture waits behind
- * another) and at most {@value #MAX_SIZE_BYTES} bytes. Flight Recorder drops data a whole chunk at a time, so every
- * {@code lookBack / 3} the worker starts and closes an empty recording, which makes it begin a new chunk: older
- * chunks can then be dropped. A window's dump takes only the chunks that reach into it, so it holds the window plus
- * at most {@code lookBack / 3} before it and the time from the trigger to the dump. The chunks live in Flight
- * Recorder's repository, which this class makes private first ({@link PrivateRepository}).
+ * another) and at most {@value #MAX_SIZE_BYTES} bytes. Flight Recorder drops data a whole chunk at a time, so once
+ * the current chunk is {@code lookBack / 2} old (a window's dump also ends one) the worker ends it by stopping a copy
+ * of the recording: older chunks can then be dropped. A window's dump takes only the chunks that reach into it, so
+ * it holds the window plus at most about {@code lookBack / 2} before it and the time from the trigger to the dump.
+ * Every chunk repeats the recording's metadata and constant pools (about 110 KB here), which is most of what a
+ * window's readers parse; hence chunks no shorter than needed, and one boundary per rotation. The chunks live in
+ * Flight Recorder's repository, which this class makes private first ({@link PrivateRepository}).
  *
  * <p>Starting Flight Recorder can take a few hundred milliseconds, so it happens on the {@code holmes-look-back}
  * daemon thread; until then, and when Flight Recorder is missing or refuses, {@link #isRecording()} is false and
@@ -69,6 +71,8 @@ public final class LookBackRecorder implements AutoCloseable {
     static final long BLOCKING_THRESHOLD_MILLIS = 20;
     /** How much longer than the window the recording keeps. */
     static final long MARGIN_SECONDS = 10;
+    /** How many times per rotation period the worker checks the current chunk's age. */
+    static final int ROTATION_CHECKS = 4;
     /** Bound of the recording in Flight Recorder's repository. */
     public static final long MAX_SIZE_BYTES = 32L * 1024 * 1024;
     /**
@@ -89,6 +93,8 @@ public final class LookBackRecorder implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private final Object lock = new Object();
     private Recording recording;
+    /** When the current chunk began ({@link System#nanoTime()}): at the latest rotation or dump. */
+    private long chunkBegan;
     private Instant since;
     private PrivateRepository repository;
     private volatile String status = "starting";
@@ -161,7 +167,7 @@ public final class LookBackRecorder implements AutoCloseable {
                 r = newRecording(lookBack);
                 r.start();
             }
-            long period = Math.max(1_000, lookBack.toMillis() / 3);
+            long rotation = Math.max(1_000, lookBack.toMillis() / 2);
             synchronized (lock) {
                 if (closed) {
                     r.close();
@@ -169,12 +175,14 @@ public final class LookBackRecorder implements AutoCloseable {
                     return;
                 }
                 recording = r;
+                chunkBegan = System.nanoTime();
                 since = r.getStartTime() != null ? r.getStartTime() : Instant.now();
                 repository = privateRepository;
                 status = "recording";
             }
             warnings.clear("look-back");
-            worker.scheduleWithFixedDelay(this::rotate, period, period, TimeUnit.MILLISECONDS);
+            long check = Math.max(250, rotation / ROTATION_CHECKS);
+            worker.scheduleWithFixedDelay(() -> rotateOlderThan(rotation), check, check, TimeUnit.MILLISECONDS);
             if (!WARMED.get()) {
                 worker.schedule(this::warmUpOnce, WARM_UP_DELAY_MILLIS, TimeUnit.MILLISECONDS);
             }
@@ -221,18 +229,20 @@ public final class LookBackRecorder implements AutoCloseable {
         return r;
     }
 
-    /** Makes Flight Recorder begin a new chunk, so that chunks older than the window can be dropped. */
-    private void rotate() {
+    /**
+     * Makes Flight Recorder begin a new chunk once the current one is {@code millis} old, so that chunks older than
+     * the window can be dropped. Stopping a copy of the recording ends the current chunk once (and writes the sampled
+     * live objects into it, as a dump does); a marker recording, started and closed, made two boundaries, the
+     * second chunk empty but for its metadata and constant pools.
+     */
+    private void rotateOlderThan(long millis) {
         try {
             synchronized (lock) {
-                if (recording == null) {
+                if (recording == null || System.nanoTime() - chunkBegan < TimeUnit.MILLISECONDS.toNanos(millis)) {
                     return;
                 }
-                try (Recording marker = new Recording()) {
-                    marker.setName("holmes-look-back-rotation");
-                    marker.setToDisk(true);
-                    marker.start();
-                }
+                recording.copy(true).close();
+                chunkBegan = System.nanoTime();
             }
         } catch (Throwable e) {
             LOG.debug("Holmes could not rotate the look-back recording: {}", e.toString());
@@ -242,7 +252,7 @@ public final class LookBackRecorder implements AutoCloseable {
     /**
      * Writes what the recording holds from {@code from} on to {@code file} (which must not exist yet) and returns the
      * moment since which it has been recording. Flight Recorder cuts whole chunks: the file begins with the chunk
-     * that holds {@code from}, at most {@code lookBack / 3} (the rotation period) before it, so the converters parse
+     * that holds {@code from}, at most about {@code lookBack / 2} (the rotation period) before it, so the converters parse
      * the window and little more, however much older data the recording still keeps.
      *
      * @throws IOException when there is no recording or Flight Recorder could not write it
@@ -255,6 +265,7 @@ public final class LookBackRecorder implements AutoCloseable {
             // A stopped copy ends the current chunk (and writes the sampled live objects, as a dump does); its
             // stream holds only the chunks that reach into [from, now].
             try (Recording copy = recording.copy(true); InputStream in = copy.getStream(from, null)) {
+                chunkBegan = System.nanoTime();
                 if (in == null) {
                     recording.dump(file);
                 } else {

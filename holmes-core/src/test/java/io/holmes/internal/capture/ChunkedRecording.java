@@ -17,7 +17,8 @@ import jdk.jfr.Recording;
 /**
  * A real JDK Flight Recorder recording of several chunks, like a look-back window: threads ran, allocated (64 MB of
  * it kept until the recording stopped, for the old-object sampler), parked and waited in native code, sampled at
- * 10 ms, with a new chunk begun every 400 ms.
+ * 10 ms, with a new chunk begun every 400 ms. The old-object sampler wrote its samples twice: at the end of the
+ * second chunk (a copy of the recording stopped) and when the recording stopped.
  */
 final class ChunkedRecording {
 
@@ -66,9 +67,15 @@ final class ChunkedRecording {
                     daemon(() -> waitInNativeCode(stop))));
             for (int chunk = 0; chunk < 4; chunk++) {
                 Thread.sleep(400);
-                // Starting and closing another recording makes Flight Recorder begin a new chunk.
-                try (Recording marker = new Recording()) {
-                    marker.start();
+                if (chunk == 1) {
+                    // Stopping a copy ends the chunk, as the look-back recorder rotates: the sampler writes a first
+                    // batch of the objects alive, at the end of this chunk.
+                    recording.copy(true).close();
+                } else {
+                    // Starting and closing another recording makes Flight Recorder begin a new chunk.
+                    try (Recording marker = new Recording()) {
+                        marker.start();
+                    }
                 }
             }
             System.gc();

@@ -18,6 +18,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.Registered;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +90,7 @@ class EventTimesTest {
                 assertThat(times.count(type, from, to)).as("%s in [%s, %s]", type, from, to)
                         .isEqualTo(jdkCount(type, from, to));
             }
-            assertThat(times.countSince(OLD_OBJECT, from)).isEqualTo(jdkCount(OLD_OBJECT, from, Instant.MAX));
+            assertThat(times.count(OLD_OBJECT, from, Instant.MAX)).isEqualTo(jdkCount(OLD_OBJECT, from, Instant.MAX));
         }
     }
 
@@ -109,6 +113,60 @@ class EventTimesTest {
         Map<String, Long> kept = read.stream().collect(Collectors.groupingBy(e -> e.getEventType().getName(),
                 Collectors.counting()));
         assertThat(kept.getOrDefault(EXECUTION, 0L)).isLessThan(jdkCount(EXECUTION, Instant.MIN, Instant.MAX));
+    }
+
+    @Test
+    void theNewestBatchOfLiveObjects_isTheLastChunkThatHoldsAny() throws Exception {
+        EventTimes times = EventTimes.read(jfr, TYPES);
+        long everyBatch = times.count(OLD_OBJECT, Instant.MIN, Instant.MAX);
+        List<JfrChunk> newest = times.newestChunkWith(OLD_OBJECT, Instant.MIN);
+        assertThat(times.chunksWith(OLD_OBJECT, Instant.MIN)).as("chunks with a batch").hasSize(2)
+                .endsWith(newest.get(0));
+        long newestBatch = times.countNewest(OLD_OBJECT, Instant.MIN);
+        assertThat(newestBatch).isPositive().isLessThan(everyBatch);
+
+        // The JDK's reader finds the same batch in a file of that chunk alone.
+        Path part = tmp.resolve("newest.jfr");
+        try (OutputStream out = Files.newOutputStream(part)) {
+            ChunkedRecording.write(newest, out);
+        }
+        assertThat(RecordingFile.readAllEvents(part).stream()
+                .filter(e -> e.getEventType().getName().equals(OLD_OBJECT)).count()).isEqualTo(newestBatch);
+        // After the newest batch was written there is none.
+        Instant last = all.stream().map(RecordedEvent::getStartTime).max(Comparator.naturalOrder()).orElseThrow();
+        assertThat(times.newestChunkWith(OLD_OBJECT, last.plusMillis(1))).isEmpty();
+        assertThat(times.countNewest(OLD_OBJECT, last.plusMillis(1))).isZero();
+    }
+
+    @Test
+    void aChunkThatDeclaresOtherTypes_isReadByItsOwnMetadata() throws Exception {
+        // Chunks of one recording repeat the same metadata, and the reader reuses the types it read; an event class
+        // registered while recording changes the metadata of the chunks after it.
+        Path file = tmp.resolve("registered.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable(LateEvent.class);
+            recording.start();
+            try (Recording marker = new Recording()) {
+                marker.start(); // a chunk of the metadata from before
+            }
+            FlightRecorder.register(LateEvent.class);
+            for (int i = 0; i < 3; i++) {
+                new LateEvent().commit();
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        String late = LateEvent.class.getName();
+        EventTimes times = EventTimes.read(file, Set.of(late, EXECUTION));
+        assertThat(times.chunks()).isGreaterThanOrEqualTo(2);
+        assertThat(times.count(late, Instant.MIN, Instant.MAX)).isEqualTo(3).isEqualTo(
+                RecordingFile.readAllEvents(file).stream().filter(e -> e.getEventType().getName().equals(late))
+                        .count());
+    }
+
+    /** An event class of this test, registered with Flight Recorder while a recording runs. */
+    @Registered(false)
+    static final class LateEvent extends Event {
     }
 
     private static List<Long> heapUsages(List<RecordedEvent> events) {

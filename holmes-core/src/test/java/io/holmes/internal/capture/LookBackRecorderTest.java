@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.holmes.internal.OnceLogger;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,6 +83,36 @@ class LookBackRecorderTest {
             assertThat(cut.get(0)).isAfter(from.minusSeconds(3));
             assertThat(cut.get(cut.size() - 1)).isAfterOrEqualTo(from);
             assertThat(Files.size(window)).isLessThan(Files.size(whole));
+        } finally {
+            stop.set(true);
+            burner.join();
+        }
+    }
+
+    @Test
+    void aRotationEndsTheChunkOnce_soNoChunkIsShorterThanTheRotationPeriod() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread burner = burner(stop);
+        // Look-back 2 s: a chunk ends once it is 1 s old. Each chunk repeats the metadata and constant pools (about
+        // 110 KB), so a rotation that made a second, empty chunk doubled what a window's readers parse for nothing.
+        try (LookBackRecorder recorder = recording(Duration.ofSeconds(2))) {
+            Path repository = Path.of(System.getProperty("jdk.jfr.repository"));
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try (Stream<Path> files = Files.list(repository)) {
+                    return files.filter(f -> f.toString().endsWith(".jfr")).count() >= 4;
+                }
+            });
+            Path whole = tmp.resolve("whole.jfr");
+            recorder.dump(whole, Instant.EPOCH);
+
+            ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(whole));
+            List<Long> millis = new ArrayList<>();
+            for (int offset = 0; offset < file.limit(); offset += JfrChunk.size(file, offset, "whole.jfr")) {
+                millis.add(file.getLong(offset + 40) / 1_000_000); // the chunk's duration in nanoseconds
+            }
+            assertThat(millis).as("chunk durations in ms").hasSizeGreaterThanOrEqualTo(4);
+            // Every chunk but the last (which the dump ended) was ended by a rotation, once it was 1 s old.
+            assertThat(millis.subList(0, millis.size() - 1)).allMatch(ms -> ms >= 990, "lasts a rotation period");
         } finally {
             stop.set(true);
             burner.join();
