@@ -95,6 +95,10 @@ class LookBackTest {
             assertThat(lookBack.to()).isAfterOrEqualTo(burstOver).isBeforeOrEqualTo(event.start());
             assertThat(lookBack.duration()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30));
             assertThat(lookBack.samples().get("jdk.ExecutionSample")).isPositive();
+            // Live objects belong to a MEM view: a CPU event's dump takes none, and its counts do not list them.
+            assertThat(lookBack.samples()).doesNotContainKey("jdk.OldObjectSample");
+            assertThat(jdk.jfr.consumer.RecordingFile.readAllEvents(file(event, ".before.jfr")))
+                    .noneMatch(e -> e.getEventType().getName().equals("jdk.OldObjectSample"));
             assertThat(names(lookBack.files())).allMatch(n -> n.matches("cpu\\.[0-9.-]+\\.before\\.(jfr|pb\\.gz|html)"))
                     .hasSize(3);
             assertThat(event.files()).containsAll(lookBack.files());

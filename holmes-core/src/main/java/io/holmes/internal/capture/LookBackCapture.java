@@ -92,9 +92,11 @@ public final class LookBackCapture {
         EventTimes times = null; // read once from the lead dump: the group's copies are the same bytes
         Instant since = null;
         Instant earliest = null; // one dump serves the group: it reaches back to the earliest window's start
+        boolean liveObjects = false; // and takes the sampled live objects when a MEM view needs them
         for (Capture capture : captures) {
             Instant from = capture.request().triggered().minus(recorder.lookBack());
             earliest = earliest == null || from.isBefore(earliest) ? from : earliest;
+            liveObjects |= capture.request().type() == DumpType.MEM;
         }
         for (Capture capture : captures) {
             if (stopping(capture)) {
@@ -109,7 +111,7 @@ public final class LookBackCapture {
                 long cpuBegan = CPU.getCurrentThreadCpuTime();
                 if (leadJfr == null) {
                     Path scratch = capture.files().scratch("before.jfr");
-                    since = recorder.dump(scratch, earliest);
+                    since = recorder.dump(scratch, earliest, liveObjects);
                     jfr = capture.files().adopt(scratch, "before.jfr");
                     leadJfr = jfr;
                 } else {
@@ -174,7 +176,7 @@ public final class LookBackCapture {
         files.add(capture.files().write("before.html", view::writeFlameGraph));
         long written = System.nanoTime();
 
-        Map<String, Long> samples = counts(times, from, to);
+        Map<String, Long> samples = counts(times, from, to, type);
         if (type == DumpType.MEM) {
             byte[] profile = LiveObjectsProfile.encode(liveAt(times, to, jfr), to);
             files.add(capture.files().write("before.live.pb.gz", out -> ThreadDumpCapturer.gzip(profile, out)));
@@ -193,16 +195,19 @@ public final class LookBackCapture {
     }
 
     /**
-     * The {@link #COUNTED} events of the window {@code [from, to]}; for old-object samples, the batch written when the
-     * window was dumped (the newest at or after {@code to}: earlier dumps and rotations of the recording left older
-     * ones).
+     * The {@link #COUNTED} events of the window {@code [from, to]}; for a MEM view also the old-object samples, the
+     * batch written when the window was dumped (the newest at or after {@code to}: earlier dumps of the recording
+     * left older ones). Other views do not use old-object samples, and their dump takes none unless a MEM view
+     * shares it.
      */
-    static Map<String, Long> counts(EventTimes times, Instant from, Instant to) {
+    static Map<String, Long> counts(EventTimes times, Instant from, Instant to, DumpType view) {
         Map<String, Long> samples = new LinkedHashMap<>();
         for (String type : COUNTED) {
-            samples.put(type, type.equals(OldObjectSamples.EVENT)
-                    ? times.countNewest(type, to)
-                    : times.count(type, from, to));
+            if (!type.equals(OldObjectSamples.EVENT)) {
+                samples.put(type, times.count(type, from, to));
+            } else if (view == DumpType.MEM) {
+                samples.put(type, times.countNewest(type, to));
+            }
         }
         return samples;
     }
@@ -228,7 +233,7 @@ public final class LookBackCapture {
             view.writeFlameGraph(OutputStream.nullOutputStream());
         }
         EventTimes times = EventTimes.read(jfr, Set.copyOf(COUNTED));
-        counts(times, from, to);
+        counts(times, from, to, DumpType.MEM);
         List<OldObjectSamples.Sample> live = liveAt(times, to, jfr);
         ThreadDumpCapturer.gzip(LiveObjectsProfile.encode(live, to), OutputStream.nullOutputStream());
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *       Each sample is weighted by the bytes its thread allocated since the previous one, so a burst of hundreds of
  *       megabytes in a fraction of a second is attributed in full from a handful of samples.</li>
  *   <li>{@code jdk.OldObjectSample} with allocation stacks and no path-to-GC-roots search ({@code cutoff 0 ns}): a
- *       few hundred sampled objects still alive at the trigger, by allocation site. Written when the window is
- *       dumped; only objects that survived a collection are reported.</li>
+ *       few hundred sampled objects still alive at the trigger, by allocation site. Written when a MEM event's window
+ *       is dumped, and only then ({@link #dump}); only objects that survived a collection are reported.</li>
  *   <li>{@code jdk.ThreadPark} and {@code jdk.JavaMonitorEnter} of {@value #BLOCKING_THRESHOLD_MILLIS} ms or
  *       more, with stacks: time blocked or parked, by stack. An event is written when the wait ends, so waits still
  *       going on at the trigger are not in it (the thread dump after the trigger shows those).</li>
@@ -231,9 +232,8 @@ public final class LookBackRecorder implements AutoCloseable {
 
     /**
      * Makes Flight Recorder begin a new chunk once the current one is {@code millis} old, so that chunks older than
-     * the window can be dropped. Stopping a copy of the recording ends the current chunk once (and writes the sampled
-     * live objects into it, as a dump does); a marker recording, started and closed, made two boundaries, the
-     * second chunk empty but for its metadata and constant pools.
+     * the window can be dropped. A marker recording, started and closed, made two boundaries, the second chunk empty
+     * but for its metadata and constant pools; a stopped copy makes one ({@link #stoppedCopy}).
      */
     private void rotateOlderThan(long millis) {
         try {
@@ -241,7 +241,7 @@ public final class LookBackRecorder implements AutoCloseable {
                 if (recording == null || System.nanoTime() - chunkBegan < TimeUnit.MILLISECONDS.toNanos(millis)) {
                     return;
                 }
-                recording.copy(true).close();
+                stoppedCopy(false).close();
                 chunkBegan = System.nanoTime();
             }
         } catch (Throwable e) {
@@ -250,21 +250,43 @@ public final class LookBackRecorder implements AutoCloseable {
     }
 
     /**
-     * Writes what the recording holds from {@code from} on to {@code file} (which must not exist yet) and returns the
+     * A stopped copy of the recording: stopping it ends the current chunk, which the copy then holds with the older
+     * ones. With {@code liveObjects}, the stop also makes Flight Recorder write the objects its old-object sampler
+     * holds, as a dump does. That batch is not small: each sampled object brings the stack traces and classes of the
+     * moment it was allocated, and with objects that live for minutes a batch was 45 such blocks, 460 KB, in the
+     * paired harness. So a copy that needs no live objects samples none: its settings are emptied before it stops
+     * (the recording's own, and so what Flight Recorder records, stay as they were).
+     */
+    private Recording stoppedCopy(boolean liveObjects) {
+        Recording copy = recording.copy(liveObjects);
+        if (!liveObjects) {
+            try {
+                copy.setSettings(Map.of());
+                copy.stop();
+            } catch (RuntimeException e) {
+                copy.close();
+                throw e;
+            }
+        }
+        return copy;
+    }
+
+    /**
+     * Writes what the recording holds from {@code from} on to {@code file} (which must not exist yet), with the
+     * objects the old-object sampler holds when {@code liveObjects} (a MEM view needs them), and returns the
      * moment since which it has been recording. Flight Recorder cuts whole chunks: the file begins with the chunk
      * that holds {@code from}, at most about {@code lookBack / 2} (the rotation period) before it, so the converters parse
      * the window and little more, however much older data the recording still keeps.
      *
      * @throws IOException when there is no recording or Flight Recorder could not write it
      */
-    public Instant dump(Path file, Instant from) throws IOException {
+    public Instant dump(Path file, Instant from, boolean liveObjects) throws IOException {
         synchronized (lock) {
             if (recording == null) {
                 throw new IOException("no look-back recording: " + status);
             }
-            // A stopped copy ends the current chunk (and writes the sampled live objects, as a dump does); its
-            // stream holds only the chunks that reach into [from, now].
-            try (Recording copy = recording.copy(true); InputStream in = copy.getStream(from, null)) {
+            // A stopped copy ends the current chunk; its stream holds only the chunks that reach into [from, now].
+            try (Recording copy = stoppedCopy(liveObjects); InputStream in = copy.getStream(from, null)) {
                 chunkBegan = System.nanoTime();
                 if (in == null) {
                     recording.dump(file);
@@ -313,7 +335,7 @@ public final class LookBackRecorder implements AutoCloseable {
             directory = Files.createTempDirectory("holmes-warm-up-"); // 0700 on POSIX
             Path jfr = directory.resolve("window.jfr");
             Instant to = Instant.now();
-            dump(jfr, to.minus(lookBack));
+            dump(jfr, to.minus(lookBack), true);
             for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
                 LookBackCapture.warmUp(jfr, to.minus(lookBack), to);
             }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -66,13 +67,13 @@ class LookBackRecorderTest {
             Path whole = tmp.resolve("whole.jfr");
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).until(() -> {
                 Files.deleteIfExists(whole);
-                recorder.dump(whole, Instant.EPOCH);
+                recorder.dump(whole, Instant.EPOCH, false);
                 List<Instant> samples = sampleTimes(whole);
                 return !samples.isEmpty() && samples.get(0).isBefore(Instant.now().minusSeconds(9));
             });
             Instant from = Instant.now().minusSeconds(3);
             Path window = tmp.resolve("window.jfr");
-            recorder.dump(window, from);
+            recorder.dump(window, from, false);
 
             List<Instant> all = sampleTimes(whole);
             List<Instant> cut = sampleTimes(window);
@@ -90,12 +91,16 @@ class LookBackRecorderTest {
     }
 
     @Test
-    void aRotationEndsTheChunkOnce_soNoChunkIsShorterThanTheRotationPeriod() throws Exception {
+    void aRotationEndsTheChunkOnce_soNoChunkIsShorterThanTheRotationPeriod_andWritesNoLiveObjects() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Thread burner = burner(stop);
+        List<byte[]> kept = new ArrayList<>(); // objects alive throughout, for the old-object sampler
         // Look-back 2 s: a chunk ends once it is 1 s old. Each chunk repeats the metadata and constant pools (about
         // 110 KB), so a rotation that made a second, empty chunk doubled what a window's readers parse for nothing.
         try (LookBackRecorder recorder = recording(Duration.ofSeconds(2))) {
+            for (int i = 0; i < 4096; i++) {
+                kept.add(new byte[16 * 1024]); // sampled while recording
+            }
             Path repository = Path.of(System.getProperty("jdk.jfr.repository"));
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).until(() -> {
                 try (Stream<Path> files = Files.list(repository)) {
@@ -103,7 +108,7 @@ class LookBackRecorderTest {
                 }
             });
             Path whole = tmp.resolve("whole.jfr");
-            recorder.dump(whole, Instant.EPOCH);
+            recorder.dump(whole, Instant.EPOCH, false);
 
             ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(whole));
             List<Long> millis = new ArrayList<>();
@@ -113,10 +118,27 @@ class LookBackRecorderTest {
             assertThat(millis).as("chunk durations in ms").hasSizeGreaterThanOrEqualTo(4);
             // Every chunk but the last (which the dump ended) was ended by a rotation, once it was 1 s old.
             assertThat(millis.subList(0, millis.size() - 1)).allMatch(ms -> ms >= 990, "lasts a rotation period");
+
+            // Neither the rotations nor a dump without live objects made the sampler write its objects; a dump with
+            // them did, into its last chunk only.
+            assertThat(oldObjectSamples(whole)).isZero();
+            Path live = tmp.resolve("live.jfr");
+            System.gc(); // the sampler writes the objects that survived a collection
+            recorder.dump(live, Instant.EPOCH, true);
+            EventTimes times = EventTimes.read(live, Set.of(OldObjectSamples.EVENT));
+            assertThat(oldObjectSamples(live)).isPositive()
+                    .isEqualTo(times.countNewest(OldObjectSamples.EVENT, Instant.EPOCH));
+            assertThat(times.chunksWith(OldObjectSamples.EVENT, Instant.EPOCH)).hasSize(1);
+            assertThat(kept).hasSize(4096);
         } finally {
             stop.set(true);
             burner.join();
         }
+    }
+
+    private static long oldObjectSamples(Path jfr) throws IOException {
+        return RecordingFile.readAllEvents(jfr).stream()
+                .filter(e -> e.getEventType().getName().equals(OldObjectSamples.EVENT)).count();
     }
 
     @Test
