@@ -249,6 +249,93 @@ final class JfrChunk {
         return (int) count;
     }
 
+    /**
+     * Relinks, in place, the constant pools of every chunk of {@code file} (a whole recording) so that a reader skips
+     * the checkpoints dated before their chunk began; returns how many it skips. Those are what Flight Recorder's
+     * old-object sampler carries into every chunk: for each moment at which a sampled object still alive was
+     * allocated, the stack traces and classes of that moment, so that the sample can be resolved whenever it is
+     * written. With objects that live for minutes they were 45 checkpoints, 470 KB, in every chunk of a look-back
+     * window of the paired harness, against about 40 KB of the chunk's own. Only old-object samples refer to them;
+     * a reader of the other events parses them for nothing.
+     *
+     * <p>A chunk's header points at its newest checkpoint, and each checkpoint at the one before it by a distance
+     * ({@code delta}, 0 for the first). Flight Recorder writes a backward distance in nine bytes, as any negative
+     * number is compressed, so a kept checkpoint can be pointed further back, or at nothing, in place; the records
+     * stay where they are, and a reader that walks the chunk's events skips checkpoints by their size anyway. A chunk
+     * whose chain looks any different from that is left as it is.
+     */
+    static int skipCarriedOverCheckpoints(ByteBuffer file, String name) throws IOException {
+        int skipped = 0;
+        for (int offset = 0; offset < file.limit(); ) {
+            int size = size(file, offset, name);
+            skipped += skipCarriedOverCheckpoints(file.slice(offset, size));
+            offset += size;
+        }
+        return skipped;
+    }
+
+    private static int skipCarriedOverCheckpoints(ByteBuffer chunk) {
+        long chunkStart = chunk.getLong(48);
+        List<int[]> kept = new ArrayList<>(); // the checkpoint's position, and its delta's position and length
+        int total = 0;
+        try {
+            long position = chunk.getLong(16);
+            while (true) {
+                if (position < HEADER_SIZE || position >= chunk.limit() || ++total > chunk.limit() / 8) {
+                    return 0;
+                }
+                ByteBuffer in = chunk.duplicate().position((int) position);
+                varlong(in); // size
+                if (varlong(in) != CHECKPOINT) {
+                    return 0;
+                }
+                long start = varlong(in);
+                varlong(in); // duration
+                int deltaAt = in.position();
+                long delta = varlong(in);
+                if (start >= chunkStart) {
+                    kept.add(new int[] {(int) position, deltaAt, in.position() - deltaAt});
+                }
+                if (delta == 0) {
+                    break;
+                }
+                if (delta > 0) {
+                    return 0; // a chain that runs forward is not one Flight Recorder wrote
+                }
+                position += delta;
+            }
+        } catch (RuntimeException e) {
+            return 0; // a damaged chain: the reader will say so itself
+        }
+        if (kept.isEmpty() || kept.size() == total) {
+            return 0;
+        }
+        for (int i = 0; i < kept.size(); i++) {
+            int[] checkpoint = kept.get(i);
+            long delta = i + 1 < kept.size() ? kept.get(i + 1)[0] - checkpoint[0] : 0;
+            if (checkpoint[2] != 9 && delta != 0) {
+                return 0; // only the first checkpoint has a short distance, and it points nowhere
+            }
+        }
+        chunk.putLong(16, kept.get(0)[0]);
+        for (int i = 0; i < kept.size(); i++) {
+            int[] checkpoint = kept.get(i);
+            long delta = i + 1 < kept.size() ? kept.get(i + 1)[0] - checkpoint[0] : 0;
+            putVarlong(chunk, checkpoint[1], checkpoint[2], delta);
+        }
+        return total - kept.size();
+    }
+
+    /** Writes {@code value} compressed into exactly {@code length} bytes at {@code at}, padded as readers allow. */
+    private static void putVarlong(ByteBuffer chunk, int at, int length, long value) {
+        long rest = value;
+        for (int i = 0; i < length - 1; i++) {
+            chunk.put(at + i, (byte) (rest & 0x7f | 0x80));
+            rest >>>= 7;
+        }
+        chunk.put(at + length - 1, (byte) (length == 9 ? rest : rest & 0x7f));
+    }
+
     /** A compressed integer: seven bits a byte, low bits first, the eighth bit set on all but the last; nine at most. */
     static long varlong(ByteBuffer in) {
         long value = 0;

@@ -3,6 +3,7 @@ package io.holmes.internal.capture;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,27 +81,38 @@ final class JfrConversions {
 
     /** Parses the view {@code converterArgs} select once, for a pprof profile and a flame graph titled {@code title}. */
     static View view(Path jfr, List<String> converterArgs, String title) throws IOException {
+        try (JfrReader reader = new JfrReader(jfr.toString())) {
+            return view(reader, converterArgs, title);
+        }
+    }
+
+    /** {@link #view(Path, List, String)} of a recording held in memory, which this reads and leaves unchanged. */
+    static View view(ByteBuffer recording, List<String> converterArgs, String title) throws IOException {
+        try (JfrReader reader = new JfrReader(recording.duplicate())) {
+            return view(reader, converterArgs, title);
+        }
+    }
+
+    private static View view(JfrReader reader, List<String> converterArgs, String title) throws IOException {
         List<String> flameArgs = new ArrayList<>(converterArgs);
         flameArgs.add("--title");
         flameArgs.add(title);
-        try (JfrReader reader = new JfrReader(jfr.toString())) {
-            FlameFeed flame = new FlameFeed(reader, new Arguments(flameArgs.toArray(new String[0])));
-            JfrToPprof pprof = new JfrToPprof(reader, new Arguments(converterArgs.toArray(new String[0]))) {
-                @Override
-                protected void collectEvents(Filter filter) throws IOException {
-                    checkInterrupted();
-                    super.collectEvents(filter);
-                }
+        FlameFeed flame = new FlameFeed(reader, new Arguments(flameArgs.toArray(new String[0])));
+        JfrToPprof pprof = new JfrToPprof(reader, new Arguments(converterArgs.toArray(new String[0]))) {
+            @Override
+            protected void collectEvents(Filter filter) throws IOException {
+                checkInterrupted();
+                super.collectEvents(filter);
+            }
 
-                @Override
-                protected void convertChunk() {
-                    super.convertChunk();
-                    flame.take(collector);
-                }
-            };
-            pprof.convert();
-            return new View(pprof, flame);
-        }
+            @Override
+            protected void convertChunk() {
+                super.convertChunk();
+                flame.take(collector);
+            }
+        };
+        pprof.convert();
+        return new View(pprof, flame);
     }
 
     /** A flame graph converter fed chunk by chunk with the events another converter read and aggregated. */

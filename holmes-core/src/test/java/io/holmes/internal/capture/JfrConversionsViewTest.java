@@ -7,10 +7,13 @@ import io.holmes.testing.Pprof;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -77,20 +80,74 @@ class JfrConversionsViewTest {
             converter.dump(flame);
         }
 
-        JfrConversions.View view = JfrConversions.view(jfr, args, title);
-        ByteArrayOutputStream viewPprof = new ByteArrayOutputStream();
-        ByteArrayOutputStream viewFlame = new ByteArrayOutputStream();
-        view.writePprof(viewPprof);
-        view.writeFlameGraph(viewFlame);
-
         byte[] expected = gunzip(pprof.toByteArray());
-        assertThat(gunzip(viewPprof.toByteArray())).as("pprof of %s", args).isEqualTo(expected);
-        String html = viewFlame.toString(StandardCharsets.UTF_8);
-        assertThat(html).as("flame graph of %s", args).isEqualTo(flame.toString(StandardCharsets.UTF_8))
-                .contains(title);
+        // From the file, and from memory with the old-object sampler's carried-over checkpoints skipped.
+        for (JfrConversions.View view : List.of(JfrConversions.view(jfr, args, title),
+                JfrConversions.view(LookBackCapture.forViews(jfr), args, title))) {
+            ByteArrayOutputStream viewPprof = new ByteArrayOutputStream();
+            ByteArrayOutputStream viewFlame = new ByteArrayOutputStream();
+            view.writePprof(viewPprof);
+            view.writeFlameGraph(viewFlame);
+            assertThat(gunzip(viewPprof.toByteArray())).as("pprof of %s", args).isEqualTo(expected);
+            String html = viewFlame.toString(StandardCharsets.UTF_8);
+            assertThat(html).as("flame graph of %s", args).isEqualTo(flame.toString(StandardCharsets.UTF_8))
+                    .contains(title);
+        }
         // Not two empty outputs: the recording has samples of each view.
         Pprof profile = Pprof.parse(expected);
         assertThat(profile.total(profile.sampleTypes().size() - 1)).as("samples in %s", args).isPositive();
+    }
+
+    @Test
+    void theCarriedOverCheckpoints_areSkipped_andOnlyThey() throws Exception {
+        byte[] original = Files.readAllBytes(jfr);
+        ByteBuffer relinked = ByteBuffer.wrap(original.clone());
+        // The sampler kept objects allocated in the first chunk alive throughout: the later chunks carry them over.
+        assertThat(JfrChunk.skipCarriedOverCheckpoints(relinked, "recording.jfr")).isPositive();
+        ByteBuffer file = ByteBuffer.wrap(original);
+        int chunks = 0;
+        for (int offset = 0; offset < original.length; offset += JfrChunk.size(file, offset, "recording.jfr")) {
+            List<Long> before = chain(file.slice(offset, JfrChunk.size(file, offset, "r")));
+            List<Long> after = chain(relinked.slice(offset, JfrChunk.size(file, offset, "r")));
+            long chunkStart = file.getLong(offset + 48);
+            // The chain keeps every checkpoint of the chunk's own time, in order, and only those.
+            assertThat(after).isEqualTo(before.stream().filter(start -> start >= chunkStart).toList());
+            chunks++;
+        }
+        assertThat(chunks).isGreaterThanOrEqualTo(4);
+        // A second pass finds nothing left to skip; the records themselves did not move.
+        assertThat(JfrChunk.skipCarriedOverCheckpoints(relinked, "recording.jfr")).isZero();
+        assertThat(relinked.capacity()).isEqualTo(original.length);
+    }
+
+    @Test
+    void aChainFlightRecorderWouldNotWrite_isLeftAsItIs() throws Exception {
+        byte[] bytes = Files.readAllBytes(jfr);
+        ByteBuffer file = ByteBuffer.wrap(bytes);
+        int size = JfrChunk.size(file, 0, "r");
+        byte[] damaged = Arrays.copyOf(bytes, size);
+        ByteBuffer.wrap(damaged).putLong(16, size + 100L); // the newest checkpoint beyond the chunk
+        byte[] copy = damaged.clone();
+        assertThat(JfrChunk.skipCarriedOverCheckpoints(ByteBuffer.wrap(copy), "r")).isZero();
+        assertThat(copy).isEqualTo(damaged);
+    }
+
+    /** The start ticks of a chunk's checkpoints, newest first, by the chain from its header. */
+    private static List<Long> chain(ByteBuffer chunk) {
+        List<Long> starts = new ArrayList<>();
+        long position = chunk.getLong(16);
+        while (true) {
+            ByteBuffer in = chunk.duplicate().position((int) position);
+            JfrChunk.varlong(in); // size
+            assertThat(JfrChunk.varlong(in)).isEqualTo(JfrChunk.CHECKPOINT);
+            starts.add(JfrChunk.varlong(in));
+            JfrChunk.varlong(in); // duration
+            long delta = JfrChunk.varlong(in);
+            if (delta == 0) {
+                return starts;
+            }
+            position += delta;
+        }
     }
 
     private static byte[] gunzip(byte[] gzipped) throws IOException {
