@@ -252,9 +252,8 @@ public final class LookBackRecorder implements AutoCloseable {
     /**
      * A stopped copy of the recording: stopping it ends the current chunk, which the copy then holds with the older
      * ones. With {@code liveObjects}, the stop also makes Flight Recorder write the objects its old-object sampler
-     * holds, as a dump does. That batch is not small: each sampled object brings the stack traces and classes of the
-     * moment it was allocated, and with objects that live for minutes a batch was 45 such blocks, 460 KB, in the
-     * paired harness. So a copy that needs no live objects samples none: its settings are emptied before it stops
+     * holds (up to its queue of a few hundred, with their stacks, in an operation at a safepoint), as a dump does.
+     * Only a MEM view reads them, so a copy that needs none samples none: its settings are emptied before it stops
      * (the recording's own, and so what Flight Recorder records, stay as they were).
      */
     private Recording stoppedCopy(boolean liveObjects) {
