@@ -58,12 +58,18 @@ final class EventTimes {
      * @throws IOException when the file cannot be read or is not a complete recording with compressed integers
      */
     static EventTimes read(Path jfr, Set<String> types) throws IOException {
-        byte[] bytes = Files.readAllBytes(jfr);
+        return read(Files.readAllBytes(jfr), jfr.getFileName().toString(), types);
+    }
+
+    /**
+     * Reads the start times of the events named {@code types} in {@code bytes}, a whole recording named {@code name}
+     * in errors; the chunks keep referring to {@code bytes}, which the caller must leave unchanged.
+     */
+    static EventTimes read(byte[] bytes, String name, Set<String> types) throws IOException {
         ByteBuffer file = ByteBuffer.wrap(bytes);
         Map<String, Times> times = new HashMap<>();
         types.forEach(t -> times.put(t, new Times()));
         List<JfrChunk> chunks = new ArrayList<>();
-        String name = jfr.getFileName().toString();
         int offset = 0;
         try {
             while (offset < bytes.length) {
@@ -106,23 +112,6 @@ final class EventTimes {
     /** Events of {@code type} that began in {@code [from, to]}, both ends included. */
     long count(String type, Instant from, Instant to) {
         return count(type, nanos(from), nanos(to));
-    }
-
-    /**
-     * Events of {@code type} that began at or after {@code from} in the newest chunk that holds any ({@link
-     * #newestChunkWith}).
-     */
-    long countNewest(String type, Instant from) {
-        int newest = newest(type, from);
-        Times of = times.get(type);
-        long since = nanos(from);
-        long count = 0;
-        for (int i = 0; i < of.size; i++) {
-            if (of.chunks[i] == newest && of.nanos[i] >= since) {
-                count++;
-            }
-        }
-        return count;
     }
 
     private long count(String type, long from, long to) {
@@ -174,20 +163,8 @@ final class EventTimes {
      * newest chunk.
      */
     List<JfrChunk> newestChunkWith(String type, Instant from) {
-        int newest = newest(type, from);
-        return newest < 0 ? List.of() : List.of(chunks.get(newest));
-    }
-
-    private int newest(String type, Instant from) {
-        Times of = times(type);
-        long since = nanos(from);
-        int newest = -1;
-        for (int i = 0; i < of.size; i++) {
-            if (of.nanos[i] >= since) {
-                newest = Math.max(newest, of.chunks[i]);
-            }
-        }
-        return newest;
+        List<JfrChunk> with = chunksWith(type, from);
+        return with.isEmpty() ? List.of() : List.of(with.get(with.size() - 1));
     }
 
     /** How many chunks the file has. */

@@ -121,8 +121,10 @@ public final class LookBackCapture {
                     jfr = capture.files().copy(leadJfr, "before.jfr");
                 }
                 if (times == null) {
-                    times = EventTimes.read(jfr, Set.copyOf(COUNTED));
-                    recording = forViews(jfr);
+                    byte[] bytes = Files.readAllBytes(jfr);
+                    String name = jfr.getFileName().toString();
+                    times = EventTimes.read(bytes, name, Set.copyOf(COUNTED));
+                    recording = forViews(bytes, name);
                 }
                 long dumped = System.nanoTime();
                 writeViews(capture, jfr, recording, times, since, began, cpuBegan, dumped);
@@ -181,9 +183,11 @@ public final class LookBackCapture {
         files.add(capture.files().write("before.html", view::writeFlameGraph));
         long written = System.nanoTime();
 
-        Map<String, Long> samples = counts(times, from, to, type);
+        Map<String, Long> samples = counts(times, from, to);
         if (type == DumpType.MEM) {
-            byte[] profile = LiveObjectsProfile.encode(liveAt(times, to, jfr), to);
+            List<OldObjectSamples.Sample> live = liveAt(times, to, jfr);
+            samples.put(OldObjectSamples.EVENT, (long) live.size());
+            byte[] profile = LiveObjectsProfile.encode(live, to);
             files.add(capture.files().write("before.live.pb.gz", out -> ThreadDumpCapturer.gzip(profile, out)));
         }
         long end = System.nanoTime();
@@ -205,25 +209,22 @@ public final class LookBackCapture {
      * the live objects use and which they read from the file itself. The views come out the same, byte for byte, in
      * a third to a half of the time on windows of a long-running JVM.
      */
-    static ByteBuffer forViews(Path jfr) throws IOException {
-        ByteBuffer recording = ByteBuffer.wrap(Files.readAllBytes(jfr));
-        JfrChunk.skipCarriedOverCheckpoints(recording, jfr.getFileName().toString());
+    static ByteBuffer forViews(byte[] jfr, String name) throws IOException {
+        ByteBuffer recording = ByteBuffer.wrap(jfr.clone()); // the live objects read the original
+        JfrChunk.skipCarriedOverCheckpoints(recording, name);
         return recording;
     }
 
     /**
-     * The {@link #COUNTED} events of the window {@code [from, to]}; for a MEM view also the old-object samples, the
-     * batch written when the window was dumped (the newest at or after {@code to}: earlier dumps of the recording
-     * left older ones). Other views do not use old-object samples, and their dump takes none unless a MEM view
-     * shares it.
+     * The {@link #COUNTED} events of the window {@code [from, to]}, but for the old-object samples: a MEM view counts
+     * those it decodes ({@link #liveAt}), and other views use none (their dump takes none unless a MEM view shares
+     * it).
      */
-    static Map<String, Long> counts(EventTimes times, Instant from, Instant to, DumpType view) {
+    static Map<String, Long> counts(EventTimes times, Instant from, Instant to) {
         Map<String, Long> samples = new LinkedHashMap<>();
         for (String type : COUNTED) {
             if (!type.equals(OldObjectSamples.EVENT)) {
                 samples.put(type, times.count(type, from, to));
-            } else if (view == DumpType.MEM) {
-                samples.put(type, times.countNewest(type, to));
             }
         }
         return samples;
@@ -231,7 +232,8 @@ public final class LookBackCapture {
 
     /**
      * The sampled objects alive at {@code to}: the old-object samples Flight Recorder wrote when the window was
-     * dumped (the newest batch), decoded from just the chunk that holds them.
+     * dumped, decoded from just the chunk that holds them. That is the newest batch at or after {@code to}: an
+     * earlier dump, or a recording of the application's own that stopped, may have left older ones.
      */
     static List<OldObjectSamples.Sample> liveAt(EventTimes times, Instant to, Path jfr) throws IOException {
         return OldObjectSamples.read(times.newestChunkWith(OldObjectSamples.EVENT, to), to,
@@ -244,15 +246,16 @@ public final class LookBackCapture {
      * behind them before the first event needs them. Writes no file.
      */
     static void warmUp(Path jfr, Instant from, Instant to) throws IOException {
-        ByteBuffer recording = forViews(jfr);
+        byte[] bytes = Files.readAllBytes(jfr);
+        ByteBuffer recording = forViews(bytes, jfr.getFileName().toString());
         for (DumpType type : DumpType.values()) {
             JfrConversions.View view =
                     JfrConversions.view(recording, converterArgs(type, from, to), "Holmes " + view(type));
             view.writePprof(OutputStream.nullOutputStream());
             view.writeFlameGraph(OutputStream.nullOutputStream());
         }
-        EventTimes times = EventTimes.read(jfr, Set.copyOf(COUNTED));
-        counts(times, from, to, DumpType.MEM);
+        EventTimes times = EventTimes.read(bytes, jfr.getFileName().toString(), Set.copyOf(COUNTED));
+        counts(times, from, to);
         List<OldObjectSamples.Sample> live = liveAt(times, to, jfr);
         ThreadDumpCapturer.gzip(LiveObjectsProfile.encode(live, to), OutputStream.nullOutputStream());
     }

@@ -82,8 +82,9 @@ class JfrConversionsViewTest {
 
         byte[] expected = gunzip(pprof.toByteArray());
         // From the file, and from memory with the old-object sampler's carried-over checkpoints skipped.
+        ByteBuffer relinked = LookBackCapture.forViews(Files.readAllBytes(jfr), "recording.jfr");
         for (JfrConversions.View view : List.of(JfrConversions.view(jfr, args, title),
-                JfrConversions.view(LookBackCapture.forViews(jfr), args, title))) {
+                JfrConversions.view(relinked, args, title))) {
             ByteArrayOutputStream viewPprof = new ByteArrayOutputStream();
             ByteArrayOutputStream viewFlame = new ByteArrayOutputStream();
             view.writePprof(viewPprof);
