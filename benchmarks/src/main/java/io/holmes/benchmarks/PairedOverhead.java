@@ -54,6 +54,8 @@ public final class PairedOverhead {
 
 
     private final LongAdder ops = new LongAdder();
+    /** Where in a block the workload pays, with {@code -Dpaired.trace=true}. */
+    private BlockTrace trace;
     /** Bytes per second the workload allocated in the latest "off" block. */
     private static volatile double lastOffAllocRate;
     /** CPU time of the profiler's own threads over all "on" blocks, and the length of those blocks. */
@@ -94,13 +96,20 @@ public final class PairedOverhead {
             WORKLOAD_THREADS.add(worker.getId());
         }
         Switch profiler = switchFor(mode, block);
+        if (BlockTrace.ENABLED) {
+            trace = new BlockTrace(ops, WORKLOAD_THREADS);
+            trace.start();
+        }
         Thread.sleep(10_000); // JIT warm-up of the workload
-        lastOffAllocRate = measure(() -> sleep(Duration.ofSeconds(1)))[2];
+        lastOffAllocRate = measure(() -> sleep(Duration.ofSeconds(1)), false)[2];
         List<Double> ratios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
         List<Double> offAllocRates = new ArrayList<>();
         List<Double> offCpuRates = new ArrayList<>();
         List<List<Double>> groupShares = new ArrayList<>();
+        // Each group's CPU milliseconds per second of block, "on" and "off": work a capture sets off that runs on
+        // into the next block (the JIT's queue) lands in an "off" block, where the per-op difference cannot see it.
+        double[][] groupMillisPerSecond = new double[2][ProcThreads.GROUPS.size()];
         for (int g = 0; g < ProcThreads.GROUPS.size(); g++) {
             groupShares.add(new ArrayList<>());
         }
@@ -108,16 +117,16 @@ public final class PairedOverhead {
             double[] off;
             double[] on;
             if (p % 2 == 0) {
-                off = measure(() -> sleep(block));
+                off = measure(() -> sleep(block), false);
                 lastOffAllocRate = off[2];
                 profiler.prepare();
-                on = measure(() -> profiler.on(block));
+                on = measure(() -> profiler.on(block), true);
                 profiler.release();
             } else {
                 profiler.prepare();
-                on = measure(() -> profiler.on(block));
+                on = measure(() -> profiler.on(block), true);
                 profiler.release();
-                off = measure(() -> sleep(block));
+                off = measure(() -> sleep(block), false);
                 lastOffAllocRate = off[2];
             }
             onProcessCpuNanos.add((long) on[3]);
@@ -128,6 +137,8 @@ public final class PairedOverhead {
             for (int g = 0; g < groupShares.size(); g++) {
                 // The group's CPU per op, on minus off, as a share of the whole process's CPU per op while off.
                 groupShares.get(g).add((on[4 + g] - off[4 + g]) / off[1]);
+                groupMillisPerSecond[0][g] += on[4 + g] * on[0] / 1e6 / pairs;
+                groupMillisPerSecond[1][g] += off[4 + g] * off[0] / 1e6 / pairs;
             }
         }
         double[] offCpuPerSecond = meanAndCi(offCpuRates);
@@ -141,7 +152,16 @@ public final class PairedOverhead {
         }
         System.out.printf("%s: CPU per op, on minus off, by thread group, in %% of the process's CPU per op while"
                 + " off:%s%n", mode, groups);
+        StringBuilder perSecond = new StringBuilder();
+        for (int g = 0; g < ProcThreads.GROUPS.size(); g++) {
+            perSecond.append(String.format(" %s %.1f on, %.1f off;", ProcThreads.GROUPS.get(g),
+                    groupMillisPerSecond[0][g], groupMillisPerSecond[1][g]));
+        }
+        System.out.printf("%s: CPU ms per second of block, by thread group:%s%n", mode, perSecond);
         profiler.close();
+        if (trace != null) {
+            trace.report(mode);
+        }
         double[] throughput = meanAndCi(ratios);
         double[] cpu = meanAndCi(cpuRatios);
         double[] alloc = meanAndCi(offAllocRates);
@@ -172,7 +192,7 @@ public final class PairedOverhead {
      * (from {@code /proc}, 10 ms resolution). CPU per op is the steadier of the first two on a shared machine: a
      * neighbour that steals the CPU lowers throughput but not the CPU the work itself takes.
      */
-    private double[] measure(Block block) throws Exception {
+    private double[] measure(Block block, boolean on) throws Exception {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long before = ops.sum();
@@ -182,6 +202,9 @@ public final class PairedOverhead {
         long started = System.nanoTime();
         block.run();
         long nanos = System.nanoTime() - started;
+        if (trace != null) {
+            trace.block(started, started + nanos, on);
+        }
         long done = ops.sum() - before;
         long cpu = os.getProcessCpuTime() - cpuBefore;
         long[] groupsAfter = ProcThreads.cpuNanosByGroup();
