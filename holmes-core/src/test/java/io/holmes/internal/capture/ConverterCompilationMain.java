@@ -14,11 +14,14 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Child JVM of {@link ConverterCompilationTest}: asks for the directive (unless told not to by the system property),
- * then converts one recording to pprof again and again, so that async-profiler's reader gets hot, while Flight
- * Recorder records the JIT's compilations. Prints the outcome and, per compilation of async-profiler's classes, its
- * tier.
+ * then converts one recording to pprof again and again, through async-profiler's converter and through Holmes' own
+ * CPU-time profile, so that both get hot, while Flight Recorder records the JIT's compilations. Prints the outcome
+ * and, per compilation of async-profiler's classes and of Holmes' capture classes, its tier.
  */
 public final class ConverterCompilationMain {
+
+    /** Holmes' own classes among the compilations printed (its writer of the CPU profile, above all). */
+    static final String HOLMES = "io.holmes.internal.capture.";
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -56,6 +59,7 @@ public final class ConverterCompilationMain {
             r.start();
             for (int i = 0; i < conversions; i++) {
                 JfrConversions.view(sampled, List.of(), "t").writePprof(OutputStream.nullOutputStream());
+                CpuTimeProfile.write(sampled, 10_000_000L, OutputStream.nullOutputStream());
             }
             Thread.sleep(1_000); // compilations queued by the last conversions finish
             r.stop();
@@ -64,7 +68,7 @@ public final class ConverterCompilationMain {
         for (RecordedEvent e : RecordingFile.readAllEvents(compilations)) {
             RecordedMethod method = e.getValue("method");
             String type = method == null ? null : method.getType().getName().replace('/', '.');
-            if (type != null && type.startsWith("one.")) {
+            if (type != null && (type.startsWith("one.") || type.startsWith(HOLMES))) {
                 System.out.println("compiled tier=" + e.getShort("compileLevel") + " " + type + "."
                         + method.getName());
             }

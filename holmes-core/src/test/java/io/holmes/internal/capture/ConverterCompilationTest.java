@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The compiler directive, in child JVMs whose only work is converting one recording again and again: with it,
- * async-profiler's reader and converter are compiled by C1 only; without it (the property set to false) the same run
- * compiles them with C2, so the first check can fail; with tiered compilation off it is not added at all.
+ * async-profiler's reader and converter, and Holmes' own writer of the CPU profile, are compiled by C1 only; without
+ * it (the property set to false) the same run compiles both with C2, so the first check can fail; with tiered
+ * compilation off it is not added at all.
  */
 class ConverterCompilationTest {
 
@@ -24,18 +25,21 @@ class ConverterCompilationTest {
     Path tmp;
 
     @Test
-    void withTheDirective_asyncProfilersReaderIsCompiledByC1Only() throws Exception {
+    void withTheDirective_theConvertersAreCompiledByC1Only() throws Exception {
         String out = child(List.of(), 400);
         assertThat(out).contains("outcome: added ");
-        List<Integer> tiers = tiers(out);
+        List<Integer> tiers = tiers(out, "one.");
         assertThat(tiers).as(out).isNotEmpty().allMatch(tier -> tier >= 1 && tier <= 3);
+        List<Integer> holmes = tiers(out, ConverterCompilationMain.HOLMES);
+        assertThat(holmes).as(out).isNotEmpty().allMatch(tier -> tier >= 1 && tier <= 3);
     }
 
     @Test
-    void withoutIt_theSameRunCompilesTheReaderWithC2() throws Exception {
+    void withoutIt_theSameRunCompilesThemWithC2() throws Exception {
         String out = child(List.of("-D" + ConverterCompilation.DISABLE_PROPERTY + "=false"), 400);
         assertThat(out).contains("outcome: left alone: " + ConverterCompilation.DISABLE_PROPERTY + "=false");
-        assertThat(tiers(out)).as(out).contains(4);
+        assertThat(tiers(out, "one.")).as(out).contains(4);
+        assertThat(tiers(out, ConverterCompilationMain.HOLMES)).as(out).contains(4);
     }
 
     @Test
@@ -52,11 +56,14 @@ class ConverterCompilationTest {
         assertThat(ConverterCompilation.refusal("true", "1")).contains("TieredStopAtLevel=1");
     }
 
-    private static List<Integer> tiers(String out) {
+    /** The tiers of the printed compilations of classes whose name starts with {@code prefix}. */
+    private static List<Integer> tiers(String out, String prefix) {
         List<Integer> tiers = new ArrayList<>();
         Matcher m = COMPILED.matcher(out);
         while (m.find()) {
-            tiers.add(Integer.parseInt(m.group(1)));
+            if (m.group(2).startsWith(prefix)) {
+                tiers.add(Integer.parseInt(m.group(1)));
+            }
         }
         return tiers;
     }
