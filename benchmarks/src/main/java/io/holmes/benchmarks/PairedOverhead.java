@@ -47,6 +47,9 @@ import java.util.concurrent.atomic.LongAdder;
  * (the async-profiler session of a CPU+MEM capture alone, no conversion or histogram); {@code pyroscope-agent} (the official agent, default continuous settings, started and
  * stopped in-process, uploading to a server that refuses connections).
  *
+ * <p>Each run prints the change of CPU per op by thread group and each group's CPU per second in "on" and in "off"
+ * blocks; {@code -Dpaired.trace=true} adds where in the "on" blocks the workload's threads pay ({@link BlockTrace}).
+ *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.holmes.benchmarks.PairedOverhead <mode> [pairs]
  * [block seconds]} (defaults 20 pairs of 3 s blocks).
  */
