@@ -27,9 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code OldObjectSamples.value} for 144 ms in an early event; and so are Holmes' own readers and writers of a
  * capture's files, which C2 compiled after a few captures in the paired harness ({@code PprofWriter$Sample.frame}
  * 619 ms, {@code RecordingSummary.frames} 200 ms, the histogram reader 50 ms). Code of the application is not
- * affected: the
- * directive matches async-profiler's Java packages and those Holmes classes only ({@value #PACKAGES_TEXT}), and a JVM
- * compiler directive applies to the methods it matches and no other.
+ * affected: the directive matches async-profiler's Java packages and those Holmes classes only ({@value
+ * #PACKAGES_TEXT}), and a JVM compiler directive applies to the methods it matches and no other.
  *
  * <p>It is added through the JVM's {@code Compiler.directives_add} diagnostic command (the same as {@code jcmd <pid>
  * Compiler.directives_add}) from a private temporary file, and stays until the JVM exits: removing it would pop the

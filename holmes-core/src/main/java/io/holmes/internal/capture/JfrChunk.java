@@ -78,8 +78,8 @@ final class JfrChunk {
     }
 
     /**
-     * Reads the metadata of {@code chunk}, a buffer holding exactly one chunk (see {@link #size}), or takes the types of {@code previous} (a chunk read before, or null) when
-     * its metadata declares them with the same bytes. Flight Recorder repeats its whole metadata, about 100 KB, in
+     * Reads the metadata of {@code chunk}, a buffer holding exactly one chunk (see {@link #size}), or takes the types
+     * of {@code previous} (a chunk read before, or null) when its metadata declares them with the same bytes. Flight Recorder repeats its whole metadata, about 100 KB, in
      * every chunk, and a recording's chunks nearly always declare the same types: comparing the bytes costs a small
      * fraction of parsing them.
      */

@@ -257,6 +257,7 @@ public final class LookBackRecorder implements AutoCloseable {
      * (the recording's own, and so what Flight Recorder records, stay as they were).
      */
     private Recording stoppedCopy(boolean liveObjects) {
+        // copy(true) returns the copy stopped already, with its settings, so the sampler's objects are written.
         Recording copy = recording.copy(liveObjects);
         if (!liveObjects) {
             try {
